@@ -1,0 +1,1 @@
+"""Benchmarks: each module prints a table and the command that reproduces it."""

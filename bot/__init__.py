@@ -1,0 +1,1 @@
+"""lastmile core: answering, clustering, digests and the CLI, free of Slack."""

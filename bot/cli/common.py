@@ -1,0 +1,69 @@
+"""What every command needs: settings read once, a migrated store, clear fatal errors."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import NoReturn
+
+import click
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.settings import Settings, SettingsError
+from storage import Store, make_engine, upgrade
+
+EXIT_CONFIG = 2
+
+
+def fail(message: str) -> NoReturn:
+    """Print one clear message (no traceback) and exit with the configuration code."""
+    click.echo(message, err=True)
+    sys.exit(EXIT_CONFIG)
+
+
+def load_settings() -> Settings:
+    """Read and validate settings, or stop with every problem listed."""
+    try:
+        settings = Settings.from_env()
+    except SettingsError as error:
+        fail(error.render())
+    configure_logging(settings.log_level)
+    return settings
+
+
+def configure_logging(level: str) -> None:
+    """Plain log lines on stderr; tokens and request bodies are never logged by our code."""
+    logging.basicConfig(
+        level=getattr(logging, level, logging.INFO),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+
+
+def open_store(settings: Settings) -> Store:
+    """Connect, upgrade the schema to the newest migration, and hand back the Store."""
+    try:
+        engine = make_engine(settings.database_url)
+        upgrade(engine)
+    except (SQLAlchemyError, ImportError, ValueError) as error:
+        where = redact_url(settings.database_url)
+        fail(
+            f"lastmile: cannot use the database at DATABASE_URL ({where}):\n"
+            f"  {first_line(error)}\nCheck that the server is running and the URL is right."
+        )
+    return Store(engine)
+
+
+def redact_url(url: str) -> str:
+    """Hide a password in a database URL before printing it."""
+    if "://" not in url or "@" not in url:
+        return url
+    scheme, rest = url.split("://", 1)
+    credentials, host = rest.rsplit("@", 1)
+    user = credentials.split(":", 1)[0]
+    return f"{scheme}://{user}:***@{host}" if ":" in credentials else url
+
+
+def first_line(error: BaseException) -> str:
+    """The first line of an exception's message, without SQL or stack noise."""
+    text = str(getattr(error, "orig", None) or error).strip()
+    return text.splitlines()[0] if text else type(error).__name__

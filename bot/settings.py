@@ -1,0 +1,217 @@
+"""Settings: one frozen object, read once from the environment and `.env`, validated at start."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from croniter import croniter
+from dotenv import dotenv_values
+
+PROVIDERS = ("anthropic", "openai", "offline")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+DEFAULT_DATABASE_URL = "sqlite:///lastmile.db"
+DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+DEFAULT_DIGEST_SCHEDULE = "0 9 * * 1"
+DATABASE_SCHEMES = ("sqlite", "postgresql", "postgresql+psycopg")
+
+
+class SettingsError(Exception):
+    """Raised when configuration is missing or invalid; carries every problem at once."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+    def render(self) -> str:
+        """The message printed to the admin: every problem and how to fix it."""
+        lines = ["lastmile: configuration problem(s):"]
+        lines += [f"  - {problem}" for problem in self.problems]
+        lines.append("Set these in the environment or in .env (see .env.example).")
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the program reads from its environment, validated."""
+
+    slack_bot_token: str = field(default="", repr=False)
+    slack_app_token: str = field(default="", repr=False)
+    slack_signing_secret: str = field(default="", repr=False)
+    slack_api_url: str = DEFAULT_SLACK_API_URL
+    database_url: str = DEFAULT_DATABASE_URL
+    provider: str = "offline"
+    model: str = ""
+    anthropic_api_key: str = field(default="", repr=False)
+    anthropic_base_url: str = ""
+    openai_api_key: str = field(default="", repr=False)
+    openai_base_url: str = ""
+    knowledge_dir: Path | None = None
+    owners_file: Path | None = None
+    digest_schedule: str = DEFAULT_DIGEST_SCHEDULE
+    timezone: str = "UTC"
+    log_level: str = "INFO"
+    answer_timeout_s: float = 30.0
+    admins: tuple[str, ...] = ()
+    urgent_report_threshold: int = 3
+    urgent_ping_interval_s: int = 3600
+
+    @classmethod
+    def from_env(
+        cls, environ: Mapping[str, str] | None = None, dotenv_path: Path | None = None
+    ) -> Settings:
+        """Read settings; real environment variables win over `.env`. Raises SettingsError."""
+        env = _merged_environment(environ, dotenv_path)
+        reader = _Reader(env)
+        settings = reader.build()
+        if reader.problems:
+            raise SettingsError(reader.problems)
+        return settings
+
+    @property
+    def tzinfo(self) -> ZoneInfo:
+        """The configured time zone."""
+        return ZoneInfo(self.timezone)
+
+
+def _merged_environment(
+    environ: Mapping[str, str] | None, dotenv_path: Path | None
+) -> dict[str, str]:
+    real = dict(os.environ if environ is None else environ)
+    path = dotenv_path if dotenv_path is not None else Path(".env")
+    values = dotenv_values(path) if path.is_file() else {}
+    from_file = {key: value for key, value in values.items() if value is not None}
+    return {**from_file, **real}
+
+
+class _Reader:
+    """Collects every problem instead of stopping at the first."""
+
+    def __init__(self, env: Mapping[str, str]) -> None:
+        self.env = env
+        self.problems: list[str] = []
+
+    def get(self, name: str, default: str = "") -> str:
+        return self.env.get(name, "").strip() or default
+
+    def build(self) -> Settings:
+        anthropic_key = self.get("ANTHROPIC_API_KEY")
+        openai_key = self.get("OPENAI_API_KEY")
+        return Settings(
+            slack_bot_token=self.get("SLACK_BOT_TOKEN"),
+            slack_app_token=self.get("SLACK_APP_TOKEN"),
+            slack_signing_secret=self.get("SLACK_SIGNING_SECRET"),
+            slack_api_url=self._slack_api_url(),
+            database_url=self._database_url(),
+            provider=self._provider(anthropic_key, openai_key),
+            model=self.get("LASTMILE_MODEL"),
+            anthropic_api_key=anthropic_key,
+            anthropic_base_url=self.get("ANTHROPIC_BASE_URL"),
+            openai_api_key=openai_key,
+            openai_base_url=self.get("OPENAI_BASE_URL"),
+            knowledge_dir=self._directory("LASTMILE_KNOWLEDGE_DIR"),
+            owners_file=self._file("LASTMILE_OWNERS_FILE"),
+            digest_schedule=self._schedule(),
+            timezone=self._timezone(),
+            log_level=self._log_level(),
+            answer_timeout_s=self._number("LASTMILE_ANSWER_TIMEOUT", 30.0, 1.0, 600.0),
+            admins=tuple(u for u in self.get("LASTMILE_ADMINS").replace(" ", "").split(",") if u),
+            urgent_report_threshold=int(self._number("LASTMILE_URGENT_REPORTS", 3, 1, 1000)),
+            urgent_ping_interval_s=int(self._number("LASTMILE_URGENT_INTERVAL", 3600, 0, 604800)),
+        )
+
+    def _slack_api_url(self) -> str:
+        url = self.get("SLACK_API_URL", DEFAULT_SLACK_API_URL)
+        if not url.startswith(("http://", "https://")):
+            self.problems.append(
+                f"SLACK_API_URL={url!r} is not an http(s) URL; unset it to use Slack's own API."
+            )
+        return url if url.endswith("/") else url + "/"
+
+    def _database_url(self) -> str:
+        url = self.get("DATABASE_URL", DEFAULT_DATABASE_URL)
+        scheme = url.split("://", 1)[0] if "://" in url else ""
+        if scheme not in DATABASE_SCHEMES:
+            self.problems.append(
+                f"DATABASE_URL has scheme {scheme or '(none)'!r}; use sqlite:///path/to/file.db "
+                "or postgresql://user@host:5432/dbname."
+            )
+        return url
+
+    def _provider(self, anthropic_key: str, openai_key: str) -> str:
+        chosen = self.get("LASTMILE_PROVIDER").lower()
+        if not chosen:
+            return "anthropic" if anthropic_key else "openai" if openai_key else "offline"
+        if chosen not in PROVIDERS:
+            self.problems.append(
+                f"LASTMILE_PROVIDER={chosen!r} is not one of {', '.join(PROVIDERS)}."
+            )
+        elif chosen == "anthropic" and not anthropic_key:
+            self.problems.append("LASTMILE_PROVIDER=anthropic needs ANTHROPIC_API_KEY.")
+        elif chosen == "openai" and not openai_key:
+            self.problems.append("LASTMILE_PROVIDER=openai needs OPENAI_API_KEY.")
+        return chosen
+
+    def _directory(self, name: str) -> Path | None:
+        value = self.get(name)
+        if not value:
+            return None
+        path = Path(value).expanduser()
+        if not path.is_dir():
+            self.problems.append(f"{name}={value!r} is not a directory.")
+        return path
+
+    def _file(self, name: str) -> Path | None:
+        value = self.get(name)
+        if not value:
+            return None
+        path = Path(value).expanduser()
+        if not path.is_file():
+            self.problems.append(f"{name}={value!r} does not exist.")
+        return path
+
+    def _schedule(self) -> str:
+        value = self.get("LASTMILE_DIGEST_SCHEDULE", DEFAULT_DIGEST_SCHEDULE)
+        if not croniter.is_valid(value):
+            self.problems.append(
+                f"LASTMILE_DIGEST_SCHEDULE={value!r} is not a cron expression "
+                "(five fields, e.g. '0 9 * * 1' for Monday 09:00)."
+            )
+        return value
+
+    def _timezone(self) -> str:
+        value = self.get("LASTMILE_TIMEZONE", "UTC")
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            self.problems.append(
+                f"LASTMILE_TIMEZONE={value!r} is not an IANA time zone (e.g. Europe/Paris)."
+            )
+            return "UTC"
+        return value
+
+    def _log_level(self) -> str:
+        value = self.get("LASTMILE_LOG_LEVEL", "INFO").upper()
+        if value not in LOG_LEVELS:
+            self.problems.append(
+                f"LASTMILE_LOG_LEVEL={value!r} is not one of {', '.join(LOG_LEVELS)}."
+            )
+            return "INFO"
+        return value
+
+    def _number(self, name: str, default: float, low: float, high: float) -> float:
+        raw = self.get(name)
+        if not raw:
+            return default
+        try:
+            value = float(raw)
+        except ValueError:
+            self.problems.append(f"{name}={raw!r} is not a number.")
+            return default
+        if not low <= value <= high:
+            self.problems.append(f"{name}={raw!r} must be between {low:g} and {high:g}.")
+            return default
+        return value

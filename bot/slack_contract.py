@@ -1,0 +1,25 @@
+"""What the Slack app asks for; the manifest in deploy/ must match (a test checks)."""
+
+from __future__ import annotations
+
+BOT_SCOPES = (
+    "app_mentions:read",
+    "assistant:write",
+    "chat:write",
+    "commands",
+    "files:write",
+    "im:history",
+    "im:read",
+    "im:write",
+    "reactions:read",
+    "users:read",
+)
+BOT_EVENTS = (
+    "app_home_opened",
+    "app_mention",
+    "assistant_thread_context_changed",
+    "assistant_thread_started",
+    "message.im",
+    "reaction_added",
+    "reaction_removed",
+)

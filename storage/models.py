@@ -1,0 +1,160 @@
+"""The tables. Every datetime is aware UTC (sqlmodel refuses naive values)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+FEEDBACK_KINDS = ("up", "down", "correction", "report")
+FEEDBACK_SOURCES = ("button", "modal", "reaction", "shortcut", "cli")
+REPORT_REASONS = ("wrong_facts", "outdated", "incomplete", "off_topic", "unsafe", "other")
+THEME_STATUSES = ("open", "fixed", "wont_fix", "snoozed")
+
+
+class ProcessedEvent(SQLModel, table=True):
+    """A Slack delivery we accepted; the unique id makes redeliveries no-ops across replicas."""
+
+    __tablename__ = "processed_event"
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: str = Field(unique=True, max_length=255)
+    kind: str = Field(max_length=64)
+    status: str = Field(default="received", max_length=16, index=True)
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    attempts: int = 0
+    received_at: datetime
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+
+
+class Question(SQLModel, table=True):
+    """Something an employee asked."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    user_id: str = Field(max_length=64)
+    channel_id: str = Field(default="", max_length=64, index=True)
+    thread_ts: str = Field(default="", max_length=32)
+    message_ts: str = Field(default="", max_length=32)
+    via: str = Field(default="mention", max_length=16)
+    event_id: str | None = Field(default=None, max_length=255, index=True)
+    created_at: datetime = Field(index=True)
+
+
+class Answer(SQLModel, table=True):
+    """What the bot answered (or failed to), with everything needed to judge it later."""
+
+    __table_args__ = (UniqueConstraint("channel_id", "message_ts", name="uq_answer_message"),)
+    id: int | None = Field(default=None, primary_key=True)
+    question_id: int = Field(foreign_key="question.id", index=True)
+    text: str = Field(default="", sa_column=Column(Text, nullable=False))
+    provider: str = Field(max_length=32)
+    model: str = Field(max_length=128)
+    prompt_version: str = Field(max_length=128, index=True)
+    sources: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    confidence: float = 0.0
+    confidence_line: str = Field(default="", max_length=255)
+    latency_ms: int = 0
+    error: str | None = Field(default=None, max_length=1000)
+    verified_answer_id: int | None = Field(default=None, foreign_key="verified_answer.id")
+    channel_id: str = Field(default="", max_length=64)
+    message_ts: str | None = Field(default=None, max_length=32)
+    thread_ts: str = Field(default="", max_length=32)
+    created_at: datetime = Field(index=True)
+
+
+class Feedback(SQLModel, table=True):
+    """One signal about one answer. `dedupe_key` makes double clicks and redeliveries one row."""
+
+    __table_args__ = (Index("ix_feedback_answer_kind", "answer_id", "kind"),)
+    id: int | None = Field(default=None, primary_key=True)
+    answer_id: int = Field(foreign_key="answer.id", index=True)
+    user_id: str = Field(max_length=64, index=True)
+    kind: str = Field(max_length=16)
+    reason: str | None = Field(default=None, max_length=32)
+    text: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    source_link: str | None = Field(default=None, max_length=2000)
+    source: str = Field(max_length=16)
+    dedupe_key: str = Field(unique=True, max_length=255)
+    theme_id: int | None = Field(default=None, foreign_key="theme.id", index=True)
+    notified_fixed_at: datetime | None = None
+    created_at: datetime = Field(index=True)
+    updated_at: datetime
+
+
+class VerifiedAnswer(SQLModel, table=True):
+    """An approved correction: the bot serves it before asking any provider."""
+
+    __tablename__ = "verified_answer"
+    id: int | None = Field(default=None, primary_key=True)
+    question: str = Field(sa_column=Column(Text, nullable=False))
+    answer: str = Field(sa_column=Column(Text, nullable=False))
+    approved_by: str = Field(max_length=64)
+    approved_by_name: str = Field(default="", max_length=255)
+    source_feedback_id: int | None = Field(default=None, unique=True)  # no FK: avoids a cycle
+    theme_id: int | None = Field(default=None, foreign_key="theme.id")
+    active: bool = True
+    created_at: datetime
+
+
+class Owner(SQLModel, table=True):
+    """Who owns which failures: by channel and by topic; one default owner catches the rest."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, max_length=255)
+    slack_id: str = Field(max_length=64)
+    channels: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    topics: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    members: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    is_default: bool = False
+    created_at: datetime
+
+
+class Theme(SQLModel, table=True):
+    """A cluster of failures that persists across weeks so fixes and regressions can be tracked."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    owner_id: int | None = Field(default=None, foreign_key="owner.id", index=True)
+    label: str = Field(max_length=255)
+    key_terms: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    top_reason: str | None = Field(default=None, max_length=32)
+    status: str = Field(default="open", max_length=16)
+    assignee: str | None = Field(default=None, max_length=64)
+    fixed_at: datetime | None = None
+    fixed_by: str | None = Field(default=None, max_length=64)
+    snoozed_until: datetime | None = None
+    first_seen: datetime
+    last_seen: datetime
+
+
+class DigestRun(SQLModel, table=True):
+    """One owner's digest for one period, claimed before posting so it is posted exactly once."""
+
+    __tablename__ = "digest_run"
+    __table_args__ = (UniqueConstraint("owner_id", "period", name="uq_digest_owner_period"),)
+    id: int | None = Field(default=None, primary_key=True)
+    owner_id: int = Field(foreign_key="owner.id")
+    period: str = Field(max_length=16)
+    status: str = Field(default="claimed", max_length=16)
+    claimed_by: str = Field(max_length=255)
+    claimed_at: datetime
+    channel_id: str | None = Field(default=None, max_length=64)
+    message_ts: str | None = Field(default=None, max_length=32)
+    posted_at: datetime | None = None
+    summary: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class UrgentPing(SQLModel, table=True):
+    """When an owner was pinged about an answer, so urgent pings are rate-limited."""
+
+    __tablename__ = "urgent_ping"
+    __table_args__ = (UniqueConstraint("answer_id", name="uq_urgent_answer"),)
+    id: int | None = Field(default=None, primary_key=True)
+    answer_id: int = Field(foreign_key="answer.id")
+    owner_id: int | None = Field(default=None, foreign_key="owner.id", index=True)
+    reason: str = Field(max_length=64)
+    created_at: datetime = Field(index=True)

@@ -1,0 +1,1 @@
+"""Query groups that make up the Store."""

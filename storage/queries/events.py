@@ -1,0 +1,79 @@
+"""Processed Slack events: claim once across replicas, resume what a crash left behind."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import or_, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, select
+
+from storage.models import ProcessedEvent
+from storage.queries.base import StoreBase, as_utc
+
+
+class EventQueries(StoreBase):
+    """Queries on `processed_event`. Statuses: received -> processing -> done | failed."""
+
+    def claim_event(self, event_id: str, kind: str, payload: dict[str, Any]) -> bool:
+        """Record a delivery; False when any replica already recorded this event id."""
+        row = ProcessedEvent(event_id=event_id, kind=kind, payload=payload, received_at=self.now())
+        try:
+            with self.session() as session:
+                session.add(row)
+        except IntegrityError:
+            return False
+        return True
+
+    def take_event(self, event_id: str, stale_before: datetime | None = None) -> bool:
+        """Atomically move an event to `processing`; True for exactly one taker.
+
+        An event stuck in `processing` since before `stale_before` (its worker died) can be
+        taken again.
+        """
+        waiting = col(ProcessedEvent.status) == "received"
+        if stale_before is not None:
+            stale = (col(ProcessedEvent.status) == "processing") & (
+                col(ProcessedEvent.started_at) < as_utc(stale_before)
+            )
+            waiting = or_(waiting, stale)
+        statement = (
+            update(ProcessedEvent)
+            .where(col(ProcessedEvent.event_id) == event_id, waiting)
+            .values(
+                status="processing",
+                started_at=self.now(),
+                attempts=col(ProcessedEvent.attempts) + 1,
+            )
+        )
+        with self.session() as session:
+            result = session.exec(statement)
+            return bool(result.rowcount == 1)
+
+    def finish_event(self, event_id: str, status: str = "done") -> None:
+        """Mark an event handled (`done`) or given up on (`failed`)."""
+        statement = (
+            update(ProcessedEvent)
+            .where(col(ProcessedEvent.event_id) == event_id)
+            .values(status=status, finished_at=self.now())
+        )
+        with self.session() as session:
+            session.exec(statement)
+
+    def get_event(self, event_id: str) -> ProcessedEvent | None:
+        """One recorded event, or None."""
+        with self.session() as session:
+            query = select(ProcessedEvent).where(ProcessedEvent.event_id == event_id)
+            return session.exec(query).one_or_none()
+
+    def unfinished_events(self, limit: int = 100) -> list[ProcessedEvent]:
+        """Events accepted but not finished (a crash after the ack), oldest first."""
+        with self.session() as session:
+            query = (
+                select(ProcessedEvent)
+                .where(col(ProcessedEvent.status).in_(("received", "processing")))
+                .order_by(col(ProcessedEvent.id))
+                .limit(limit)
+            )
+            return list(session.exec(query).all())

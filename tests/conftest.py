@@ -1,0 +1,89 @@
+"""Shared fixtures: a real database per test (SQLite always, PostgreSQL when configured)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from bot.clock import ManualClock
+from storage import Store, make_engine, upgrade
+from storage.engine import normalize_url
+
+POSTGRES_ENV = "LASTMILE_TEST_POSTGRES_URL"
+REQUIRE_POSTGRES_ENV = "LASTMILE_REQUIRE_POSTGRES"
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+SHARED_DIR = PROJECT_ROOT.parent / "shared"
+DATABASES = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+def postgres_base_url() -> str | None:
+    """The PostgreSQL URL for tests, or None; a required-but-missing URL fails the run."""
+    url = os.environ.get(POSTGRES_ENV, "").strip()
+    if not url and os.environ.get(REQUIRE_POSTGRES_ENV) == "1":
+        pytest.fail(f"{REQUIRE_POSTGRES_ENV}=1 but {POSTGRES_ENV} is not set")
+    return url or None
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    """A manual clock at a fixed Monday morning."""
+    return ManualClock(datetime(2026, 11, 16, 9, 0, tzinfo=UTC))
+
+
+def _isolated_postgres_url() -> Iterator[str]:
+    base = postgres_base_url()
+    if base is None:
+        pytest.skip(f"PostgreSQL not configured: set {POSTGRES_ENV}")
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(normalize_url(base), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in base else "?"
+    try:
+        yield f"{base}{separator}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(params=DATABASES)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database URL: a SQLite file, or a private PostgreSQL schema."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'lastmile.db'}"
+    else:
+        yield from _isolated_postgres_url()
+
+
+@pytest.fixture
+def store(database_url: str, clock: ManualClock) -> Iterator[Store]:
+    """A migrated Store on a fresh database, using the manual clock."""
+    engine = make_engine(database_url)
+    upgrade(engine)
+    yield Store(engine, clock=clock)
+    engine.dispose()
+
+
+_skipped_postgres: list[str] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Remember PostgreSQL tests that were skipped, so CI can refuse them."""
+    if report.skipped and "postgres" in report.keywords:
+        _skipped_postgres.append(report.nodeid)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """With LASTMILE_REQUIRE_POSTGRES=1 a skipped PostgreSQL test fails the run."""
+    if os.environ.get(REQUIRE_POSTGRES_ENV) == "1" and _skipped_postgres:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line(f"PostgreSQL tests were skipped: {_skipped_postgres[:5]}", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
