@@ -13,7 +13,8 @@ from click.testing import CliRunner
 
 from bot.cli import cli
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+README = PROJECT_ROOT / "README.md"
 
 
 def _commands(group: click.Group, prefix: str = "lastmile") -> Iterator[tuple[str, click.Command]]:
@@ -43,7 +44,7 @@ def test_help_lists_every_command() -> None:
 def _run(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-c", "from bot.cli import main; main()", *args],
-        env={"PATH": "/usr/bin:/bin", **env},
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(PROJECT_ROOT), **env},
         cwd=cwd,
         capture_output=True,
         text=True,

@@ -1,0 +1,139 @@
+"""`answer_question`: verified answers first, else retrieval + provider, under one deadline."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+
+from bot.answering.confidence import (
+    FAILED_LINE,
+    cited_sources,
+    confidence,
+    confidence_line,
+)
+from bot.answering.deadline import StreamResult, stream_with_deadline
+from bot.answering.knowledge import Hit, KnowledgeBase
+from bot.answering.prompt import Prompt
+from bot.answering.types import (
+    MAX_QUESTION_CHARS,
+    Answerer,
+    AnswerOutcome,
+    AnswerRequest,
+    Clock,
+    QuestionRejected,
+    QuestionTooLong,
+    Turn,
+    VerifiedEntry,
+)
+from bot.answering.verified import match_verified, verified_line
+
+DEFAULT_DEADLINE_S = 30.0
+MAX_PASSAGES = 5
+EXTRACTIVE_PROMPT_VERSION = "offline-extractive@1"
+TIMEOUT_MESSAGE = (
+    "I couldn't get an answer in time. Please try again in a minute; "
+    "if it keeps happening, tell the people who run this bot."
+)
+FAILURE_MESSAGE = (
+    "I couldn't get an answer: the AI service returned an error. Please try again in a minute; "
+    "if it keeps happening, tell the people who run this bot."
+)
+
+
+def check_question(question: str) -> str:
+    """The question stripped; raises QuestionRejected when empty or too long."""
+    text = question.strip()
+    if not text:
+        raise QuestionRejected("Ask me a question and I'll look it up.")
+    if len(text) > MAX_QUESTION_CHARS:
+        raise QuestionTooLong(len(text))
+    return text
+
+
+def answer_question(
+    question: str,
+    history: Sequence[Turn],
+    *,
+    answerer: Answerer,
+    knowledge: KnowledgeBase,
+    verified: Sequence[VerifiedEntry],
+    prompt: Prompt,
+    on_chunk: Callable[[str], None],
+    clock: Clock = time.monotonic,
+    deadline_s: float = DEFAULT_DEADLINE_S,
+) -> AnswerOutcome:
+    """Answer one question; chunks go to `on_chunk` and join up to exactly `outcome.text`.
+
+    Raises QuestionRejected for unusable input; never raises for provider failures.
+    """
+    started = clock()
+    text = check_question(question)
+    match = match_verified(text, verified)
+    if match is not None:
+        on_chunk(match.entry.answer)
+        return AnswerOutcome(
+            text=match.entry.answer,
+            provider="verified",
+            model="verified",
+            prompt_version="verified",
+            confidence=1.0,
+            confidence_line=verified_line(match.entry),
+            latency_ms=_elapsed_ms(clock, started),
+            verified_answer_id=match.entry.id,
+        )
+    hits = _retrieve(knowledge, text, history)
+    request = AnswerRequest(text, tuple(history), tuple(h.passage for h in hits), prompt)
+    result = stream_with_deadline(
+        answerer, request, on_chunk=on_chunk, clock=clock, deadline=started + deadline_s
+    )
+    return _outcome(answerer, request, hits, result, on_chunk, _elapsed_ms(clock, started))
+
+
+def _retrieve(knowledge: KnowledgeBase, question: str, history: Sequence[Turn]) -> list[Hit]:
+    hits = knowledge.search(question, limit=MAX_PASSAGES)
+    earlier = [turn.text for turn in history if turn.role == "user"]
+    if not hits and earlier:
+        # A follow-up ("and on a Mac?") often only makes sense with the previous question.
+        hits = knowledge.search(f"{earlier[-1]} {question}", limit=MAX_PASSAGES)
+    return hits
+
+
+def _outcome(
+    answerer: Answerer,
+    request: AnswerRequest,
+    hits: list[Hit],
+    result: StreamResult,
+    on_chunk: Callable[[str], None],
+    latency_ms: int,
+) -> AnswerOutcome:
+    version = request.prompt.version if answerer.grounding == "llm" else EXTRACTIVE_PROMPT_VERSION
+    if result.error is not None:
+        notice = TIMEOUT_MESSAGE if result.timed_out else FAILURE_MESSAGE
+        tail = f"\n\n_{notice}_" if result.text else notice
+        on_chunk(tail)
+        return AnswerOutcome(
+            text=result.text + tail,
+            confidence=0.0,
+            confidence_line=FAILED_LINE,
+            latency_ms=latency_ms,
+            error=result.error,
+            provider=answerer.provider,
+            model=answerer.model,
+            prompt_version=version,
+        )
+    sources = cited_sources(result.text, request.context, answerer.grounding)
+    value = confidence(hits, sources, answerer.grounding)
+    return AnswerOutcome(
+        text=result.text,
+        sources=sources,
+        confidence=value,
+        confidence_line=confidence_line(value, sources),
+        latency_ms=latency_ms,
+        provider=answerer.provider,
+        model=answerer.model,
+        prompt_version=version,
+    )
+
+
+def _elapsed_ms(clock: Clock, started: float) -> int:
+    return max(0, round((clock() - started) * 1000))

@@ -1,0 +1,130 @@
+"""The answering vocabulary: requests, outcomes, sources and the `Answerer` protocol."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal, Protocol
+
+from bot.answering.prompt import Prompt
+
+Clock = Callable[[], float]
+"""Monotonic seconds; injected so latency and deadlines are testable."""
+
+Grounding = Literal["llm", "extractive"]
+
+MAX_QUESTION_CHARS = 4_000
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One earlier message of the thread, oldest first."""
+
+    role: Literal["user", "assistant"]
+    text: str
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A heading-delimited piece of one knowledge file."""
+
+    title: str
+    path: str
+    heading: str
+    text: str
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Source:
+    """A knowledge file cited by an answer."""
+
+    title: str
+    path: str
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class VerifiedEntry:
+    """An owner-approved answer, served verbatim when a question matches it."""
+
+    id: int
+    question: str
+    answer: str
+    owner: str
+    verified_on: date
+
+
+@dataclass(frozen=True)
+class AnswerRequest:
+    """Everything a provider needs: the question, the thread so far and retrieved context."""
+
+    question: str
+    history: tuple[Turn, ...]
+    context: tuple[Passage, ...]
+    prompt: Prompt
+
+
+@dataclass(frozen=True)
+class AnswerOutcome:
+    """The final result of one answer; `text` is exactly what was streamed through `on_chunk`."""
+
+    text: str
+    provider: str
+    model: str
+    prompt_version: str
+    sources: list[Source] = field(default_factory=list)
+    confidence: float = 0.0
+    confidence_line: str = ""
+    latency_ms: int = 0
+    error: str | None = None
+    verified_answer_id: int | None = None
+
+
+class Answerer(Protocol):
+    """A provider: turns a request into streamed text chunks within `timeout_s` seconds.
+
+    Implementations raise `ProviderError` for failures they know how to classify.
+    """
+
+    provider: str
+    model: str
+    grounding: Grounding
+
+    def stream(self, request: AnswerRequest, *, timeout_s: float) -> Iterator[str]:
+        """Yield the answer's text chunks in order."""
+        ...
+
+
+class ProviderError(Exception):
+    """A provider call failed; `retryable` for connection errors, 5xx, 429 and 529."""
+
+    def __init__(self, message: str, *, retryable: bool) -> None:
+        super().__init__(message)
+        self.retryable = retryable
+
+
+def is_retryable_status(status: int) -> bool:
+    """429 (rate limited) and every 5xx, including Anthropic's 529 (overloaded)."""
+    return status == 429 or status >= 500
+
+
+class QuestionRejected(ValueError):
+    """The question cannot be answered as asked; `user_message` says why, for the reply."""
+
+    def __init__(self, user_message: str) -> None:
+        super().__init__(user_message)
+        self.user_message = user_message
+
+
+class QuestionTooLong(QuestionRejected):
+    """The question exceeds `MAX_QUESTION_CHARS`."""
+
+    def __init__(self, length: int, limit: int = MAX_QUESTION_CHARS) -> None:
+        super().__init__(
+            f"That question is {length:,} characters long; I can take at most {limit:,}. "
+            "Please shorten it or ask about one thing at a time."
+        )
+        self.length = length
+        self.limit = limit

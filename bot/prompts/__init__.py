@@ -1,0 +1,1 @@
+"""Prompt files, shipped as package data and loaded with importlib.resources."""
