@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from bot.cli.cluster import cluster_command
 from bot.cli.db import db_group
 from bot.cli.demo import demo_command
 from bot.cli.doctor import doctor_command
@@ -18,6 +19,7 @@ def cli() -> None:
     """
 
 
+cli.add_command(cluster_command)
 cli.add_command(db_group)
 cli.add_command(demo_command)
 cli.add_command(doctor_command)

@@ -1,0 +1,107 @@
+"""Readable theme labels from distinctive terms (class-based TF-IDF) and central examples."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+from scipy import sparse
+
+KEY_TERMS = 5
+LABEL_TERMS = 3
+EXAMPLES = 3
+_CANDIDATES = 15
+_FALLBACK_CHARS = 60
+# Words that are frequent in questions but name no topic.
+_EXTRA_STOP_WORDS = frozenset(
+    "hi hello hey thanks thank please just need want know tell help does did doing im ive "
+    "get got make way like can could would should really still yes ok okay dont cant".split()
+)
+
+
+def key_terms_per_theme(texts: Sequence[str], labels: npt.NDArray[np.int64]) -> list[list[str]]:
+    """Most distinctive word 1-2 grams of each theme (c-TF-IDF), stopwords removed."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
+
+    k = int(labels.max()) + 1 if len(labels) else 0
+    vectorizer = CountVectorizer(
+        ngram_range=(1, 2),
+        stop_words=sorted(ENGLISH_STOP_WORDS | _EXTRA_STOP_WORDS),
+        token_pattern=r"(?u)\b[^\W\d_]{2,30}\b",
+    )
+    try:
+        counts = vectorizer.fit_transform(texts)
+    except ValueError:  # no usable words anywhere (empty strings, stopwords only)
+        return [[] for _ in range(k)]
+    onehot = sparse.csr_matrix(
+        (np.ones(len(labels)), (labels, np.arange(len(labels)))), shape=(k, len(labels))
+    )
+    per_theme = sparse.csr_matrix(onehot @ counts, dtype=np.float64)
+    words_per_theme = np.asarray(per_theme.sum(axis=1)).ravel()
+    term_totals = np.asarray(per_theme.sum(axis=0)).ravel()
+    idf = np.log1p(max(float(words_per_theme.mean()), 1.0) / np.maximum(term_totals, 1.0))
+    vocabulary = [str(term) for term in vectorizer.get_feature_names_out()]
+    return [_top_terms(per_theme, row, idf, vocabulary) for row in range(k)]
+
+
+def _top_terms(
+    per_theme: sparse.csr_matrix, row: int, idf: npt.NDArray[np.float64], vocabulary: list[str]
+) -> list[str]:
+    """Best-scoring terms of one theme (term frequency in the theme x rarity elsewhere)."""
+    start, end = per_theme.indptr[row], per_theme.indptr[row + 1]
+    columns = per_theme.indices[start:end]
+    total = max(float(per_theme.data[start:end].sum()), 1.0)
+    scores = per_theme.data[start:end] / total * idf[columns]
+    # Ties break alphabetically so labels never depend on vocabulary order quirks.
+    order = sorted(range(len(columns)), key=lambda i: (-scores[i], vocabulary[columns[i]]))
+    return _distinct([vocabulary[columns[i]] for i in order[:_CANDIDATES]])[:KEY_TERMS]
+
+
+def _distinct(terms: list[str]) -> list[str]:
+    """Skip terms that add no new word; a bigram replaces a term it contains ("card")."""
+    chosen: list[list[str]] = []
+    for term in terms:
+        words = {_singular(word) for word in term.split()}
+        said = {word for _, *group in chosen for word in group}
+        if words <= said:
+            continue
+        inside = [i for i, (_, *group) in enumerate(chosen) if set(group) < words]
+        entry = [term, *sorted(words)]
+        if inside:
+            chosen[inside[0]] = entry
+            chosen = [c for i, c in enumerate(chosen) if i not in inside[1:]]
+        else:
+            chosen.append(entry)
+    return [entry[0] for entry in chosen]
+
+
+def _singular(word: str) -> str:
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
+def label_for(terms: Sequence[str], example_text: str) -> str:
+    """Join the top key terms; fall back to a clipped example when a theme has no words."""
+    if terms:
+        return " · ".join(terms[:LABEL_TERMS])
+    text = " ".join(example_text.split())
+    if not text:
+        return "(empty text)"
+    return text if len(text) <= _FALLBACK_CHARS else text[: _FALLBACK_CHARS - 1] + "…"
+
+
+def central_members(
+    rows: npt.NDArray[np.float32], labels: npt.NDArray[np.int64]
+) -> list[list[int]]:
+    """Members of every theme ordered by closeness to the theme centroid (ties: input order)."""
+    k = int(labels.max()) + 1 if len(labels) else 0
+    onehot = sparse.csr_matrix(
+        (np.ones(len(labels)), (labels, np.arange(len(labels)))), shape=(k, len(labels))
+    )
+    sums = np.asarray(onehot @ rows.astype(np.float64))
+    centroids = sums / np.maximum(np.linalg.norm(sums, axis=1, keepdims=True), 1e-12)
+    closeness = np.einsum("ij,ij->i", rows.astype(np.float64), centroids[labels])
+    # Rounding makes float noise unable to reorder equally central members.
+    order = np.lexsort((np.arange(len(labels)), -np.round(closeness, 6), labels))
+    bounds = np.searchsorted(labels[order], np.arange(k + 1))
+    return [order[bounds[t] : bounds[t + 1]].tolist() for t in range(k)]

@@ -1,0 +1,25 @@
+"""Result types of clustering: themes and the per-input labels."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Theme:
+    """One theme: a group of similar texts with readable key terms."""
+
+    index: int
+    size: int
+    label: str
+    key_terms: tuple[str, ...]
+    member_indices: tuple[int, ...]
+    examples: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class ClusterResult:
+    """Themes numbered by size (0 = largest) and the theme index of every input."""
+
+    labels: list[int]
+    themes: list[Theme]
