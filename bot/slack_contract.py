@@ -5,9 +5,11 @@ from __future__ import annotations
 BOT_SCOPES = (
     "app_mentions:read",
     "assistant:write",
+    "channels:history",  # the digest finds its earlier post in an owner's channel
     "chat:write",
     "commands",
     "files:write",
+    "groups:history",  # ... and in a private channel
     "im:history",
     "im:read",
     "im:write",

@@ -3,10 +3,29 @@
 from __future__ import annotations
 
 from storage.queries.answers import AnswerQueries
+from storage.queries.asking import AskingQueries
 from storage.queries.base import StoreBase
+from storage.queries.digest import DigestQueries
 from storage.queries.events import EventQueries
 from storage.queries.feedback import FeedbackQueries
+from storage.queries.feedback_views import FeedbackViewQueries
+from storage.queries.owners import OwnerQueries
+from storage.queries.themes import ThemeQueries
+from storage.queries.transport import TransportQueries
+from storage.queries.verified import VerifiedQueries
 
 
-class Store(EventQueries, AnswerQueries, FeedbackQueries, StoreBase):
+class Store(
+    EventQueries,
+    AnswerQueries,
+    FeedbackQueries,
+    FeedbackViewQueries,
+    AskingQueries,
+    VerifiedQueries,
+    TransportQueries,
+    OwnerQueries,
+    ThemeQueries,
+    DigestQueries,
+    StoreBase,
+):
     """One object for all persistence; construct with an engine and a clock."""

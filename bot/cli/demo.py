@@ -1,14 +1,13 @@
-"""`lastmile demo`: the whole loop offline (grows as the product does)."""
+"""`lastmile demo`: two simulated weeks of the whole loop, offline, through the real handlers."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import click
 
 from bot.cli.common import configure_logging
-from bot.settings import Settings
-from storage import Store, make_engine, upgrade
 
 
 @click.command(name="demo")
@@ -18,15 +17,38 @@ from storage import Store, make_engine, upgrade
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("lastmile-demo"),
     show_default=True,
-    help="Folder for the demo's SQLite database and output files.",
+    help="Folder for the demo's SQLite database, knowledge copy, owners file and outputs.",
 )
-def demo_command(directory: Path) -> None:
-    """Run the product offline on embedded defaults: no Slack, no API key, SQLite."""
-    configure_logging("WARNING")
-    directory.mkdir(parents=True, exist_ok=True)
-    database = directory / "demo.db"
-    settings = Settings(database_url=f"sqlite:///{database}")
-    engine = make_engine(settings.database_url)
-    upgrade(engine)
-    Store(engine)
-    click.echo(f"Demo database ready at {database} (provider: {settings.provider}).")
+@click.option(
+    "--questions",
+    type=click.IntRange(20, 2000),
+    default=200,
+    show_default=True,
+    help="Questions asked over the two weeks.",
+)
+@click.option("--seed", type=int, default=7, show_default=True, help="Seed of the simulation.")
+def demo_command(directory: Path, questions: int, seed: int) -> None:
+    """Run the whole loop offline: no Slack workspace, no API key, SQLite.
+
+    Simulated employees ask about HR, IT, finance and travel over two weeks; the real Slack
+    handlers answer over signed HTTP to a local fake Slack; owners act on the week-1 digest;
+    the week-2 digest shows the effect. Writes the digests as Markdown and a chart as PNG.
+    """
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from bot.demo.output import show
+    from bot.demo.run import run_demo
+
+    configure_logging("ERROR")
+    console = Console()
+    started = time.monotonic()
+    columns = (TextColumn("{task.description:<44.44}"), BarColumn(), MofNCompleteColumn())
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task("starting", total=questions + 3)
+
+        def step(label: str) -> None:
+            progress.update(task, advance=1, description=label)
+
+        run = run_demo(directory, questions=questions, seed=seed, step=step)
+    show(console, run, elapsed_s=time.monotonic() - started)

@@ -1,0 +1,170 @@
+"""Asking, free of Slack: record the question, answer it (verified first), store the answer.
+
+A front end (Slack, the demo, a test) supplies an `AnswerSink`: it receives the answer's text
+chunks as they stream, then the stored answer's id to render the final message (with feedback
+controls) and report where that message lives.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from typing import Protocol
+
+from bot.answering import (
+    AnswerOutcome,
+    QuestionRejected,
+    Turn,
+    VerifiedEntry,
+    answer_question,
+    check_question,
+)
+from bot.runtime import Runtime
+from storage.models import Question, VerifiedAnswer
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class AskRequest:
+    """One question as it arrived; `thread_ts` is where the answer goes."""
+
+    text: str
+    user_id: str
+    channel_id: str
+    thread_ts: str
+    message_ts: str = ""
+    via: str = "mention"
+    event_id: str | None = None
+
+
+class AnswerSink(Protocol):
+    """Where an answer is shown while it streams and once it is complete."""
+
+    def append(self, chunk: str) -> None:
+        """Show one more raw chunk of the answer (the sink escapes it)."""
+        ...
+
+    def finish(self, answer_id: int, outcome: AnswerOutcome) -> str | None:
+        """Show the final answer; returns the message ts it lives at, if any."""
+        ...
+
+    def reject(self, message: str) -> None:
+        """Tell the asker why the question cannot be answered as asked."""
+        ...
+
+
+@dataclass(frozen=True)
+class AskResult:
+    """What happened: an answer id (None when rejected or already answered) and its outcome."""
+
+    answer_id: int | None
+    outcome: AnswerOutcome | None = None
+    rejected: str | None = None
+    already_answered: bool = False
+
+
+def ask(
+    runtime: Runtime,
+    request: AskRequest,
+    sink: AnswerSink,
+    *,
+    monotonic: Callable[[], float] = time.monotonic,
+) -> AskResult:
+    """Answer one question end to end; safe to call again for the same event id."""
+    try:
+        text = check_question(request.text)
+    except QuestionRejected as rejected:
+        # Nothing is stored and nothing reaches a provider for unusable input.
+        sink.reject(rejected.user_message)
+        return AskResult(answer_id=None, rejected=rejected.user_message)
+    store = runtime.store
+    question = _existing_question(runtime, request.event_id)
+    if question is not None and question.id is not None:
+        if store.answer_for_question(question.id) is not None:
+            return AskResult(answer_id=None, already_answered=True)
+    history = thread_history(runtime, request.channel_id, request.thread_ts)
+    if question is None:
+        question = store.add_question(
+            text=text,
+            user_id=request.user_id,
+            channel_id=request.channel_id,
+            thread_ts=request.thread_ts,
+            message_ts=request.message_ts,
+            via=request.via,
+            event_id=request.event_id,
+        )
+    outcome = answer_question(
+        text,
+        history,
+        answerer=runtime.answerer,
+        knowledge=runtime.knowledge,
+        verified=verified_entries(runtime),
+        prompt=runtime.prompt,
+        on_chunk=sink.append,
+        clock=monotonic,
+        deadline_s=runtime.settings.answer_timeout_s,
+    )
+    answer_id = _store_answer(runtime, question, request, outcome)
+    message_ts = sink.finish(answer_id, outcome)
+    if message_ts:
+        store.set_answer_message(answer_id, channel_id=request.channel_id, message_ts=message_ts)
+    return AskResult(answer_id=answer_id, outcome=outcome)
+
+
+def _existing_question(runtime: Runtime, event_id: str | None) -> Question | None:
+    if not event_id:
+        return None
+    return runtime.store.question_for_event(event_id)
+
+
+def thread_history(runtime: Runtime, channel_id: str, thread_ts: str) -> list[Turn]:
+    """The thread's earlier answered turns, oldest first, as provider history."""
+    turns: list[Turn] = []
+    for question, answer in runtime.store.thread_turns(channel_id, thread_ts):
+        turns.append(Turn("user", question))
+        turns.append(Turn("assistant", answer))
+    return turns
+
+
+def verified_entries(runtime: Runtime) -> list[VerifiedEntry]:
+    """Active verified answers in the form the matcher takes."""
+    return [_entry(row) for row in runtime.store.active_verified_answers() if row.id is not None]
+
+
+def _entry(row: VerifiedAnswer) -> VerifiedEntry:
+    assert row.id is not None
+    return VerifiedEntry(
+        id=row.id,
+        question=row.question,
+        answer=row.answer,
+        owner=row.approved_by_name or row.approved_by,
+        verified_on=row.created_at.date(),
+    )
+
+
+def _store_answer(
+    runtime: Runtime, question: Question, request: AskRequest, outcome: AnswerOutcome
+) -> int:
+    assert question.id is not None
+    if outcome.error:
+        log.warning("answer to question %s failed: %s", question.id, outcome.error)
+    row = runtime.store.add_answer(
+        question_id=question.id,
+        text=outcome.text,
+        provider=outcome.provider,
+        model=outcome.model,
+        prompt_version=outcome.prompt_version,
+        sources=[asdict(source) for source in outcome.sources],
+        confidence=outcome.confidence,
+        confidence_line=outcome.confidence_line,
+        latency_ms=outcome.latency_ms,
+        error=outcome.error,
+        verified_answer_id=outcome.verified_answer_id,
+        channel_id=request.channel_id,
+        thread_ts=request.thread_ts,
+    )
+    assert row.id is not None
+    return row.id

@@ -1,0 +1,107 @@
+"""`lastmile digest` (preview or send the weekly digest) and `lastmile owners` (list, check)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from bot.cli.common import fail, load_settings, open_store
+from bot.digest import build_digest, parse_week, period_ended_before, render_markdown
+from bot.digest.period import Period
+from bot.owners import OwnersFileError, load_owners_file, sync_owners_file
+from bot.settings import Settings
+from storage import Store
+from storage.models import Owner
+
+
+def _period(settings: Settings, store: Store, week: str | None) -> Period:
+    if week is None:
+        return period_ended_before(store.now(), settings.timezone)
+    try:
+        return parse_week(week, settings.timezone)
+    except ValueError as error:
+        fail(f"lastmile: --week {error}")
+
+
+def _owners(store: Store, wanted: str | None) -> list[Owner]:
+    owners = store.list_owners()
+    if wanted is not None:
+        owners = [o for o in owners if wanted in (str(o.id), o.name, o.slack_id)]
+    if not owners:
+        fail(
+            f"lastmile: no owner matches {wanted!r}; see `lastmile owners`."
+            if wanted
+            else "lastmile: no owners yet. Set LASTMILE_OWNERS_FILE (see docs/digest.md)."
+        )
+    return owners
+
+
+def _synced_store(settings: Settings) -> Store:
+    store = open_store(settings)
+    try:
+        sync_owners_file(store, settings.owners_file)
+    except OwnersFileError as error:
+        fail(f"lastmile: {error}")
+    return store
+
+
+@click.command(name="digest")
+@click.option("--preview", "mode", flag_value="preview", default=True, help="Show it here.")
+@click.option("--send", "mode", flag_value="send", help="Post to Slack now (once per owner).")
+@click.option("--owner", "owner", metavar="ID", help="Only this owner (id, name or Slack id).")
+@click.option("--week", metavar="YYYY-Www", help="The ISO week (default: the one that ended).")
+@click.option("--markdown", "markdown_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the preview as Markdown to this file.")  # fmt: skip
+def digest_command(
+    mode: str, owner: str | None, week: str | None, markdown_file: Path | None
+) -> None:
+    """Preview the weekly digest in the terminal, or send it to every owner in Slack."""
+    settings = load_settings()
+    store = _synced_store(settings)
+    period = _period(settings, store, week)
+    if mode == "send":
+        _send(settings, period)
+        return
+    from rich.console import Console
+    from rich.markdown import Markdown
+
+    console = Console()
+    texts = [render_markdown(build_digest(store, o, period)) for o in _owners(store, owner)]
+    for text in texts:
+        console.print(Markdown(text))
+    if markdown_file is not None:
+        markdown_file.write_text("\n---\n\n".join(texts), encoding="utf-8")
+        click.echo(f"wrote {markdown_file}")
+
+
+def _send(settings: Settings, period: Period) -> None:
+    if not settings.slack_bot_token:
+        fail("lastmile: --send needs SLACK_BOT_TOKEN (and the bot in each owner's channel).")
+    from bot.runtime import build_runtime
+    from handlers.app import make_client  # Slack is imported only when sending
+    from handlers.digest.send import send_digests
+
+    runtime = build_runtime(settings, instance_id="lastmile-cli")
+    for delivery in send_digests(runtime, make_client(runtime), period):
+        where = f" in {delivery.channel_id} at {delivery.message_ts}" if delivery.message_ts else ""
+        click.echo(f"owner {delivery.owner_id} {period.key}: {delivery.outcome}{where}")
+
+
+@click.command(name="owners")
+@click.option("--check", "check_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Only validate this owners file; touch no database.")  # fmt: skip
+def owners_command(check_file: Path | None) -> None:
+    """Sync LASTMILE_OWNERS_FILE into the database and list owners, or --check a file."""
+    if check_file is not None:
+        try:
+            specs = load_owners_file(check_file)
+        except OwnersFileError as error:
+            fail(f"lastmile: {error}")
+        click.echo(f"{check_file}: {len(specs)} owner(s), ok")
+        return
+    settings = load_settings()
+    for owner in _synced_store(settings).list_owners():
+        scope = ", ".join([*owner.channels, *owner.topics]) or "-"
+        default = " (default)" if owner.is_default else ""
+        click.echo(f"{owner.id}\t{owner.name}{default}\t{owner.slack_id}\t{scope}")

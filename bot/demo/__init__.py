@@ -1,0 +1,1 @@
+"""The offline demo: a sample company, simulated employees, the real handlers on a fake Slack."""

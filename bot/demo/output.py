@@ -1,0 +1,95 @@
+"""The demo's terminal output (rich) and its files: digests in Markdown, the chart in PNG."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.console import Console
+from rich.markdown import Markdown
+from rich.table import Table
+
+from bot.demo.digests import PostedDigest
+from bot.demo.report import Rate, chart_png, measure, write_markdown
+from bot.demo.run import DemoRun
+from bot.digest import render_markdown
+from storage import Store, make_engine
+
+
+def show(console: Console, run: DemoRun, *, elapsed_s: float) -> None:
+    """Print both weeks' digests, what the owners did, the rates, and where the files are."""
+    engine = make_engine(f"sqlite:///{run.database}")
+    try:
+        rates = measure(run, Store(engine))
+    finally:
+        engine.dispose()
+    _digests(console, "Week 1: the digests posted on Monday", run.digests1)
+    _actions(console, run)
+    _digests(console, "Week 2: the digests posted the Monday after", run.digests2)
+    console.print(_rates_table(rates))
+    fixed1, fixed2 = rates["fixed themes"]
+    console.print(
+        f"Thumbs-down rate on the fixed themes: [bold]{fixed1.down_rate:.0%}[/] in week 1 -> "
+        f"[bold]{fixed2.down_rate:.0%}[/] in week 2. "
+        f"{run.told} people who flagged those answers were told they were fixed."
+    )
+    for note in run.notes:
+        console.print(f"[yellow]Note:[/] {note}")
+    paths = write_markdown(run)
+    chart = run.directory / "thumbs-down.png"
+    chart.write_bytes(chart_png(rates))
+    files = [*paths, chart, run.database]
+    console.rule("[bold]Written")
+    for path in files:
+        console.print(str(path), soft_wrap=True, highlight=False)
+    asked = len(run.week1) + len(run.week2)
+    console.print(f"{asked} questions in {elapsed_s:.1f} s. Try next:")
+    dataset = run.directory / "dataset.jsonl"
+    env = f"DATABASE_URL=sqlite:///{run.database}"
+    for command in (
+        f"{env} lastmile export --dataset langfuse --output {dataset}",
+        f"{env} LASTMILE_KNOWLEDGE_DIR={run.directory / 'knowledge'} lastmile eval {dataset}",
+    ):
+        console.print(f"  {command}", soft_wrap=True, highlight=False, markup=False)
+
+
+def _digests(console: Console, title: str, posted: list[PostedDigest]) -> None:
+    console.rule(f"[bold]{title}")
+    if not posted:
+        console.print("[yellow]No digest was posted.[/]")
+    for item in posted:
+        console.print(Markdown(render_markdown(item.digest)))
+        console.print()
+
+
+def _actions(console: Console, run: DemoRun) -> None:
+    console.rule("[bold]Monday: the owners act on their digest (button clicks over signed HTTP)")
+    actions = run.actions
+    for topic in actions.approved:
+        console.print(f"- People team approved the proposed correction for [bold]{topic}[/]")
+    for page in actions.archived:
+        console.print(f"- IT archived the outdated page [bold]{page}[/]")
+    for theme in actions.fixed_themes:
+        console.print(f"- theme #{theme} marked fixed")
+    if not (actions.approved or actions.fixed_themes):
+        console.print("[yellow]The owners found nothing to approve or fix.[/]")
+
+
+def _rates_table(rates: dict[str, tuple[Rate, Rate]]) -> Table:
+    table = Table(title="Answers with a thumbs down (and flagged in any way), per week")
+    for column in ("questions", "week 1", "week 2", "flagged w1", "flagged w2"):
+        table.add_column(column, justify="left" if column == "questions" else "right")
+    for name, (first, second) in rates.items():
+        table.add_row(
+            name,
+            f"{first.down_rate:.0%} ({first.downs}/{first.answers})",
+            f"{second.down_rate:.0%} ({second.downs}/{second.answers})",
+            f"{first.flag_rate:.0%}",
+            f"{second.flag_rate:.0%}",
+        )
+    return table
+
+
+def written(run: DemoRun) -> list[Path]:
+    """The files a finished demo leaves (for tests and scripts)."""
+    names = [f"digest-{p[0].digest.period.key}.md" for p in (run.digests1, run.digests2) if p]
+    return [run.directory / name for name in names] + [run.directory / "thumbs-down.png"]

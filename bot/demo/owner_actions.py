@@ -1,0 +1,107 @@
+"""The demo's owners: their TOML file, and what they click in their week-1 digest.
+
+The People team approves two proposed corrections and marks their themes fixed; IT archives the
+page naming the retired VPN client and marks the VPN theme fixed. Everything is a click on the
+posted digest's buttons, sent over signed HTTP as Slack would.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.demo.world import DemoWorld
+
+Json = dict[str, Any]
+APPROVE, MARK_FIXED = "lastmile_digest_approve", "lastmile_digest_fixed"
+PEOPLE, IT, PLATFORM = "UPEOPLE01", "UITLEAD01", "UAIPLAT01"
+APPROVE_TOPICS = ("vacation-days", "parental-leave")
+ARCHIVED_PAGE = "it/vpn-setup-old.md"
+FIX_TOPIC = "vpn"
+
+OWNERS_TOML = f"""# Who reviews which failures (written by `lastmile demo`).
+[[owner]]
+name = "People team"
+slack = "{PEOPLE}"
+topics = ["vacation", "leave", "parental", "payroll", "payslip", "pay", "sick", "remote",
+          "insurance", "review", "learning", "training", "travel", "hotel", "flight", "visa"]
+
+[[owner]]
+name = "IT"
+slack = "{IT}"
+topics = ["vpn", "password", "laptop", "wifi", "wi-fi", "software", "print", "printing",
+          "phishing", "two-factor"]
+
+[[owner]]
+name = "AI platform"
+slack = "{PLATFORM}"
+default = true
+"""
+
+
+@dataclass
+class OwnerActions:
+    """What the owners did after reading the week-1 digest."""
+
+    approved: list[str] = field(default_factory=list)  # topic keys
+    fixed_themes: list[int] = field(default_factory=list)
+    archived: list[str] = field(default_factory=list)
+
+
+def buttons(message: Json) -> Iterator[Json]:
+    """Every button of a message: section accessories and actions elements."""
+    for block in message.get("blocks") or []:
+        accessory = block.get("accessory")
+        if isinstance(accessory, dict):
+            yield accessory
+        yield from block.get("elements") or []
+
+
+def theme_topics(world: DemoWorld, topic_of: Mapping[int, str]) -> dict[int, Counter[str]]:
+    """For each theme, the demo topics of the answers its failures were about."""
+    found: dict[int, Counter[str]] = {}
+    for feedback, answer, _question in world.runtime.store.export_rows(since=None, kind=None):
+        if feedback.theme_id is not None and answer.id is not None and answer.id in topic_of:
+            found.setdefault(feedback.theme_id, Counter())[topic_of[answer.id]] += 1
+    return found
+
+
+def approve_corrections(
+    world: DemoWorld, owner: str, digest: Json, channel: str, topic_of: Mapping[int, str]
+) -> tuple[list[str], set[int]]:
+    """Approve one proposed correction per wanted topic; returns topics and their themes."""
+    store = world.runtime.store
+    clicker = {"id": owner, "username": "people-lead", "name": "People team lead"}
+    approved: list[str] = []
+    themes: set[int] = set()
+    for button in buttons(digest):
+        if button.get("action_id") != APPROVE:
+            continue
+        feedback = store.get_feedback(int(str(button.get("value"))))
+        topic = topic_of.get(feedback.answer_id) if feedback is not None else None
+        if feedback is None or topic not in APPROVE_TOPICS or topic in approved:
+            continue
+        action = {"action_id": APPROVE, "block_id": "fix", "type": "button"}
+        world.press(clicker, channel, digest, action | {"value": button["value"]})
+        approved.append(str(topic))
+        if feedback.theme_id is not None:
+            themes.add(feedback.theme_id)
+    return approved, themes
+
+
+def mark_fixed(world: DemoWorld, owner: str, digest: Json, channel: str, theme_id: int) -> bool:
+    """Click "Mark fixed" on one theme of a digest; False if the digest has no such button."""
+    for button in buttons(digest):
+        if button.get("action_id") == MARK_FIXED and str(button.get("value")) == str(theme_id):
+            clicker = {"id": owner, "username": owner.lower(), "name": owner}
+            action = {"action_id": MARK_FIXED, "block_id": f"act:{theme_id}", "type": "button"}
+            world.press(clicker, channel, digest, action | {"value": str(theme_id)})
+            return True
+    return False
+
+
+def themes_about(topics: Mapping[int, Counter[str]], topic: str) -> list[int]:
+    """Themes whose failures are mostly about `topic`."""
+    return [theme for theme, seen in topics.items() if seen.most_common(1)[0][0] == topic]

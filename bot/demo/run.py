@@ -1,0 +1,173 @@
+"""`run_demo`: two simulated weeks of the whole loop, offline, through the real Slack handlers.
+
+Week 1: people ask, the bot answers from a knowledge folder with outdated pages, people react.
+Monday: each owner's digest is posted; owners approve corrections and mark themes fixed (IT
+also archives the retired VPN page). Week 2: the same people ask again in other words.
+Monday: the week-2 digests show what changed.
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from importlib import resources
+from pathlib import Path
+
+from bot.answering import KnowledgeBase
+from bot.clock import ManualClock
+from bot.demo import owner_actions as owners
+from bot.demo.digests import PostedDigest, post_digests
+from bot.demo.fake_slack import FakeSlack
+from bot.demo.people import Ask, employees, plan_week1, plan_week2, react
+from bot.demo.topics import TOPICS
+from bot.demo.world import SIGNING_SECRET, DemoWorld
+from bot.runtime import build_runtime
+from bot.settings import Settings
+
+WEEK1 = datetime(2026, 3, 2, tzinfo=UTC)  # a Monday
+DIGEST_AT = timedelta(days=7, hours=9)
+Step = Callable[[str], None]
+
+
+@dataclass
+class AskRecord:
+    """One question of the run and what became of it."""
+
+    ask: Ask
+    answer_id: int
+    reaction: str
+    verified: bool
+
+
+@dataclass
+class DemoRun:
+    """Everything the report needs."""
+
+    directory: Path
+    database: Path
+    week1: list[AskRecord] = field(default_factory=list)
+    week2: list[AskRecord] = field(default_factory=list)
+    digests1: list[PostedDigest] = field(default_factory=list)
+    digests2: list[PostedDigest] = field(default_factory=list)
+    actions: owners.OwnerActions = field(default_factory=owners.OwnerActions)
+    fixed_topics: set[str] = field(default_factory=set)
+    told: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def prepare(directory: Path) -> tuple[Path, Path, Path]:
+    """A fresh demo folder: knowledge copied from package data, owners file, no old database."""
+    directory.mkdir(parents=True, exist_ok=True)
+    knowledge = directory / "knowledge"
+    shutil.rmtree(knowledge, ignore_errors=True)
+    shutil.rmtree(directory / "archived", ignore_errors=True)
+    source = resources.files("bot.demo").joinpath("knowledge")
+    with resources.as_file(source) as path:
+        shutil.copytree(path, knowledge)
+    owners_file = directory / "owners.toml"
+    owners_file.write_text(owners.OWNERS_TOML, encoding="utf-8")
+    database = directory / "demo.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{database}{suffix}").unlink(missing_ok=True)
+    return knowledge, owners_file, database
+
+
+def demo_settings(knowledge: Path, owners_file: Path, database: Path, api_url: str) -> Settings:
+    """Offline provider, SQLite, the demo's knowledge and owners; Slack is the local fake."""
+    return Settings(
+        slack_bot_token="xoxb-demo",
+        slack_signing_secret=SIGNING_SECRET,
+        slack_api_url=api_url,
+        database_url=f"sqlite:///{database}",
+        provider="offline",
+        knowledge_dir=knowledge,
+        owners_file=owners_file,
+    )
+
+
+def run_demo(directory: Path, *, questions: int = 200, seed: int = 7, step: Step) -> DemoRun:
+    """Run both weeks; `step(label)` is called once per question and milestone (progress)."""
+    knowledge, owners_file, database = prepare(directory)
+    clock = ManualClock(WEEK1)
+    slack = FakeSlack().start()
+    settings = demo_settings(knowledge, owners_file, database, slack.api_url)
+    runtime = build_runtime(settings, clock=clock, instance_id="demo")
+    run = DemoRun(directory, database)
+    rng = random.Random(seed)
+    people = employees()
+    plan1 = plan_week1(rng, list(TOPICS), people, questions // 2, WEEK1)
+    plan2 = plan_week2(rng, plan1, WEEK1 + timedelta(7))
+    with DemoWorld(runtime, slack) as world:
+        run.week1 = ask_all(world, clock, rng, plan1, step)
+        clock.set(WEEK1 + DIGEST_AT)
+        run.digests1 = post_digests(world, WEEK1, run.notes)
+        step("week-1 digests posted")
+        topic_of = {r.answer_id: r.ask.topic.key for r in run.week1}
+        act_on_digests(world, run, topic_of, knowledge)
+        step("owners acted")
+        run.week2 = ask_all(world, clock, rng, plan2, step)
+        clock.set(WEEK1 + timedelta(7) + DIGEST_AT)
+        run.digests2 = post_digests(world, WEEK1 + timedelta(7), run.notes)
+        step("week-2 digests posted")
+        run.told = len(world.told_reporters())
+    runtime.store.engine.dispose()
+    return run
+
+
+def ask_all(
+    world: DemoWorld, clock: ManualClock, rng: random.Random, plan: list[Ask], step: Step
+) -> list[AskRecord]:
+    """Ask every planned question at its time and react to the answer actually given."""
+    records = []
+    for ask in plan:
+        clock.set(ask.at)
+        answered = world.ask(ask.employee, ask.text)
+        reaction = react(rng, ask.topic, answered.text)
+        clock.advance(timedelta(minutes=2))
+        world.react(ask.employee, answered, reaction)
+        verified = "Verified by" in str(answered.message.get("blocks"))
+        records.append(AskRecord(ask, answered.answer_id, reaction.kind, verified))
+        step(f"week {ask.week}: {ask.text}")
+    return records
+
+
+def act_on_digests(
+    world: DemoWorld, run: DemoRun, topic_of: dict[int, str], knowledge: Path
+) -> None:
+    """The owners read their week-1 digest and click its buttons."""
+    by_owner = {d.slack_id: d for d in run.digests1}
+    topics = owners.theme_topics(world, topic_of)
+    people = by_owner.get(owners.PEOPLE)
+    if people is not None:
+        approved, themes = owners.approve_corrections(
+            world, owners.PEOPLE, people.message, people.channel, topic_of
+        )
+        run.actions.approved = approved
+        for theme in sorted(themes):
+            if owners.mark_fixed(world, owners.PEOPLE, people.message, people.channel, theme):
+                run.actions.fixed_themes.append(theme)
+    it = by_owner.get(owners.IT)
+    if it is not None:
+        archive(knowledge, owners.ARCHIVED_PAGE, run)
+        world.runtime.knowledge = KnowledgeBase.load(knowledge)
+        for theme in owners.themes_about(topics, owners.FIX_TOPIC):
+            if owners.mark_fixed(world, owners.IT, it.message, it.channel, theme):
+                run.actions.fixed_themes.append(theme)
+    for theme in run.actions.fixed_themes:
+        seen = topics.get(theme)
+        if seen:  # what the theme is about: its most common topic
+            run.fixed_topics.add(seen.most_common(1)[0][0])
+    run.fixed_topics.update(run.actions.approved)
+
+
+def archive(knowledge: Path, page: str, run: DemoRun) -> None:
+    """Move a retired page out of the knowledge folder, as its owner would."""
+    source = knowledge / page
+    if source.is_file():
+        target = run.directory / "archived" / page
+        target.parent.mkdir(parents=True, exist_ok=True)
+        source.rename(target)
+        run.actions.archived.append(page)

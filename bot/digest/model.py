@@ -1,0 +1,134 @@
+"""The Digest: a Slack-free picture of one owner's week, rendered to Block Kit or Markdown."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from bot.digest.period import Period
+
+STATUSES = ("new", "recurring", "regressed")
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Headline numbers of one period."""
+
+    questions: int = 0
+    answers: int = 0
+    up: int = 0
+    down: int = 0
+    reports: int = 0
+    corrections: int = 0
+    errors: int = 0
+
+    @property
+    def down_rate(self) -> float:
+        """Thumbs down as a share of all thumbs (0 when nobody voted)."""
+        votes = self.up + self.down
+        return self.down / votes if votes else 0.0
+
+
+@dataclass(frozen=True)
+class Example:
+    """An example question of a theme and where it was answered in Slack."""
+
+    question: str
+    channel_id: str
+    message_ts: str
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class ProposedCorrection:
+    """A correction an employee proposed; the owner can approve it into a verified answer."""
+
+    feedback_id: int
+    question: str
+    correction: str
+    user_id: str
+
+
+@dataclass(frozen=True)
+class ThemeDigest:
+    """One theme of the week: how big, how it moves, and what to do about it."""
+
+    theme_id: int
+    label: str
+    key_terms: tuple[str, ...]
+    count: int
+    previous_count: int
+    status: str  # new | recurring | regressed
+    top_reason: str | None
+    assignee: str | None
+    examples: tuple[Example, ...] = ()
+    corrections: tuple[ProposedCorrection, ...] = ()
+
+    @property
+    def trend(self) -> int:
+        """Change in failures against the previous period."""
+        return self.count - self.previous_count
+
+
+@dataclass(frozen=True)
+class VersionRate:
+    """Thumbs down per answer for one prompt version and model."""
+
+    prompt_version: str
+    model: str
+    answers: int
+    downs: int
+
+    @property
+    def rate(self) -> float:
+        """Thumbs down per answer given (0 without answers)."""
+        return self.downs / self.answers if self.answers else 0.0
+
+
+@dataclass(frozen=True)
+class DailyRate:
+    """Thumbs down as a share of the day's thumbs."""
+
+    day: date
+    votes: int
+    downs: int
+
+    @property
+    def rate(self) -> float:
+        """downs / votes (0 on a day without votes)."""
+        return self.downs / self.votes if self.votes else 0.0
+
+
+@dataclass(frozen=True)
+class Digest:
+    """One owner's digest for one period."""
+
+    owner_id: int
+    owner_name: str
+    owner_slack_id: str
+    period: Period
+    counts: Counts
+    previous: Counts
+    failures: int
+    themes: tuple[ThemeDigest, ...] = ()
+    hidden_themes: int = 0  # beyond the top N, or snoozed
+    by_version: tuple[VersionRate, ...] = ()
+    daily: tuple[DailyRate, ...] = field(default_factory=tuple)
+
+    @property
+    def marker(self) -> str:
+        """A deterministic id for this owner's digest of this period (put in message metadata)."""
+        return f"lastmile-digest:{self.owner_id}:{self.period.key}"  # = delivery.digest_marker
+
+
+def permalink(channel_id: str, message_ts: str) -> str:
+    """A link to a message without asking Slack (it redirects to the right workspace)."""
+    return f"https://slack.com/archives/{channel_id}/p{message_ts.replace('.', '')}"
+
+
+def change(current: float, previous: float) -> str:
+    """`+3`, `-2`, `±0` — how a number moved against last period."""
+    delta = current - previous
+    if isinstance(current, int) and isinstance(previous, int):
+        return f"{delta:+d}" if delta else "±0"
+    return f"{delta * 100:+.0f} pts" if round(delta * 100) else "±0 pts"

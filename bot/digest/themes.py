@@ -1,0 +1,169 @@
+"""Turning a week's clusters into Theme rows that carry across weeks.
+
+A new cluster continues an existing theme of the same owner when their key terms overlap
+(half of the smaller set) or their labels read alike; otherwise it starts a new theme. Each
+existing theme takes at most one cluster per period. Status is derived, not stored: `new`
+(first seen this period), `regressed` (marked fixed, then failed again for the first time
+this period) or `recurring`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from rapidfuzz import fuzz
+
+from bot.digest.period import Period
+from storage.models import Theme
+from storage.queries.base import as_utc
+from storage.queries.digest import FailureRecord
+
+TERM_OVERLAP = 0.5
+LABEL_SIMILARITY = 85.0
+KIND_REASONS = {"down": "thumbs down", "correction": "corrected", "report": "reported"}
+MAX_CLUSTER_TEXTS = 5000
+"""Distinct questions clustered per owner and week; more are rare and would only slow the run."""
+
+
+class ClusterTheme(Protocol):
+    """What we read from one theme of `bot.clustering.cluster_texts`."""
+
+    @property
+    def label(self) -> str: ...
+    @property
+    def key_terms(self) -> tuple[str, ...]: ...
+    @property
+    def member_indices(self) -> Sequence[int]: ...
+
+
+class Clusters(Protocol):
+    """What we read from a `ClusterResult`."""
+
+    @property
+    def themes(self) -> Sequence[ClusterTheme]: ...
+
+
+Clusterer = Callable[[Sequence[str]], Clusters]
+
+
+class ThemeStore(Protocol):
+    """The Store methods theme assignment uses."""
+
+    def themes_for_owner(self, owner_id: int) -> list[Theme]: ...
+    def save_theme(self, theme: Theme) -> Theme: ...
+    def tag_feedback(self, theme_id: int, feedback_ids: Sequence[int]) -> None: ...
+
+
+def default_clusterer(texts: Sequence[str]) -> Clusters:
+    """bot.clustering with its offline default embedder and seed 0 (imported when first used)."""
+    from bot.clustering import cluster_texts
+
+    return cluster_texts(texts, seed=0)
+
+
+@dataclass(frozen=True)
+class ThemeGroup:
+    """A persisted theme and this period's failures in it."""
+
+    theme: Theme
+    failures: tuple[FailureRecord, ...]
+
+
+def similarity(theme: Theme, cluster: ClusterTheme) -> float:
+    """0..1: how well a cluster continues a theme (0 = not at all)."""
+    mine, theirs = set(theme.key_terms), set(cluster.key_terms)
+    overlap = len(mine & theirs) / min(len(mine), len(theirs)) if mine and theirs else 0.0
+    label = fuzz.token_set_ratio(theme.label.lower(), cluster.label.lower())
+    if overlap >= TERM_OVERLAP or label >= LABEL_SIMILARITY:
+        return max(overlap, label / 100)
+    return 0.0
+
+
+def best_match(themes: Sequence[Theme], cluster: ClusterTheme, used: set[int]) -> Theme | None:
+    """The existing theme this cluster continues, or None for a new theme."""
+    scored = [(similarity(t, cluster), -(t.id or 0), t) for t in themes if t.id not in used]
+    scored = [item for item in scored if item[0] > 0]
+    return max(scored, key=lambda item: (item[0], item[1]))[2] if scored else None
+
+
+def top_reason(failures: Sequence[FailureRecord]) -> str | None:
+    """The most common reason (a report reason, or the kind for thumbs/corrections/errors)."""
+    reasons = Counter(f.reason or KIND_REASONS.get(f.kind, f.kind) for f in failures)
+    return min(reasons.items(), key=lambda item: (-item[1], item[0]))[0] if reasons else None
+
+
+def _cluster(
+    failures: Sequence[FailureRecord], clusterer: Clusterer
+) -> list[tuple[ClusterTheme, list[FailureRecord]]]:
+    # Identical questions are clustered once: weekly failures repeat a lot.
+    by_text: dict[str, list[FailureRecord]] = {}
+    for failure in failures:
+        by_text.setdefault(failure.question.strip(), []).append(failure)
+    texts = list(by_text)[-MAX_CLUSTER_TEXTS:]
+    result = clusterer(texts)
+    return [
+        (cluster, [f for i in cluster.member_indices for f in by_text[texts[i]]])
+        for cluster in result.themes
+    ]
+
+
+def assign_themes(
+    store: ThemeStore,
+    owner_id: int,
+    failures: Sequence[FailureRecord],
+    clusterer: Clusterer,
+) -> list[ThemeGroup]:
+    """Cluster an owner's failures, continue or create Theme rows, tag the feedback."""
+    if not failures:
+        return []
+    existing = store.themes_for_owner(owner_id)
+    used: set[int] = set()
+    groups = []
+    for cluster, members in _cluster(failures, clusterer):
+        if not members:
+            continue
+        theme = _continue(best_match(existing, cluster, used), owner_id, cluster, members)
+        saved = store.save_theme(theme)
+        assert saved.id is not None
+        used.add(saved.id)
+        store.tag_feedback(saved.id, [f.feedback_id for f in members if f.feedback_id])
+        groups.append(ThemeGroup(saved, tuple(members)))
+    return groups
+
+
+def _continue(
+    theme: Theme | None, owner_id: int, cluster: ClusterTheme, members: Sequence[FailureRecord]
+) -> Theme:
+    first = min(f.created_at for f in members)
+    last = max(f.created_at for f in members)
+    if theme is None:
+        theme = Theme(
+            owner_id=owner_id, label=cluster.label[:255], first_seen=first, last_seen=last
+        )
+        theme.key_terms = list(cluster.key_terms)
+    else:
+        theme.first_seen = min(as_utc(theme.first_seen), first)
+        theme.last_seen = max(as_utc(theme.last_seen), last)
+    theme.top_reason = top_reason(members)
+    if theme.status == "fixed" and theme.fixed_at is not None and last > as_utc(theme.fixed_at):
+        theme.status = "open"  # it failed again after "fixed": reopened, shown as regressed
+    return theme
+
+
+def theme_status(
+    theme: Theme, period: Period, members: Sequence[FailureRecord], failed_since_fix: bool
+) -> str:
+    """new, regressed or recurring for this period (see the module docstring).
+
+    `failed_since_fix`: the theme already failed between its fix and this period's start,
+    so that earlier digest showed the regression and this one calls it recurring.
+    """
+    if as_utc(theme.first_seen) >= period.start:
+        return "new"
+    fixed_at = as_utc(theme.fixed_at) if theme.fixed_at else None
+    if fixed_at and not failed_since_fix and any(f.created_at > fixed_at for f in members):
+        return "regressed"
+    return "recurring"

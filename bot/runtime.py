@@ -1,0 +1,55 @@
+"""Runtime: everything a running lastmile needs, built once from Settings and passed down."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bot.answering import Answerer, KnowledgeBase, Prompt, load_prompt, make_answerer
+from bot.clock import system_clock
+from bot.settings import Settings
+from storage import Store, make_engine, upgrade
+
+
+@dataclass
+class Runtime:
+    """The core's dependencies. Handlers receive this; tests build it with their own parts."""
+
+    settings: Settings
+    store: Store
+    answerer: Answerer
+    knowledge: KnowledgeBase
+    prompt: Prompt
+    clock: Callable[[], datetime] = system_clock
+    instance_id: str = "lastmile"
+    extras: dict[str, object] = field(default_factory=dict)
+
+
+def build_runtime(
+    settings: Settings,
+    *,
+    clock: Callable[[], datetime] = system_clock,
+    instance_id: str = "lastmile",
+) -> Runtime:
+    """Connect and migrate the database, load knowledge and prompt, build the provider."""
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    answerer = make_answerer(
+        provider=settings.provider,
+        model=settings.model or None,
+        anthropic_api_key=settings.anthropic_api_key or None,
+        anthropic_base_url=settings.anthropic_base_url or None,
+        openai_api_key=settings.openai_api_key or None,
+        openai_base_url=settings.openai_base_url or None,
+        timeout_s=settings.answer_timeout_s,
+    )
+    return Runtime(
+        settings=settings,
+        store=Store(engine, clock=clock),
+        answerer=answerer,
+        knowledge=KnowledgeBase.load(settings.knowledge_dir),
+        prompt=load_prompt(),
+        clock=clock,
+        instance_id=instance_id,
+    )

@@ -1,0 +1,65 @@
+"""`/ask <question>`: ack at once, then post the question visibly and answer in its thread.
+
+The answer lives in the thread of a message quoting the question, so the channel sees both and
+people can give feedback on the answer where it is.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_sdk import WebClient
+
+from bot.answering import QuestionRejected, check_question
+from bot.asking import AskRequest, AskResult, ask
+from bot.runtime import Runtime
+from handlers.ask.message import question_quote
+from handlers.ask.sink import SlackAnswerSink
+
+LOOKING_IT_UP = "Looking that up…"
+
+Payload = dict[str, Any]
+
+
+def command_event_id(command: Payload) -> str:
+    """A stable id for one slash-command invocation (commands have no event_id)."""
+    return f"command:{command.get('trigger_id', '')}"
+
+
+def command_ack_text(command: Payload) -> str:
+    """The ephemeral text the command is acknowledged with: progress, or why not."""
+    try:
+        check_question(str(command.get("text") or ""))
+    except QuestionRejected as rejected:
+        return rejected.user_message
+    return LOOKING_IT_UP
+
+
+def process_ask_command(runtime: Runtime, client: WebClient, command: Payload) -> AskResult | None:
+    """Post the quoted question, then stream the answer in its thread; None for bad input."""
+    text = str(command.get("text") or "")
+    try:
+        check_question(text)
+    except QuestionRejected:
+        return None  # the ack already told the asker
+    event_id = command_event_id(command)
+    user, channel = str(command["user_id"]), str(command["channel_id"])
+    asked = runtime.store.question_for_event(event_id)
+    if asked is not None:
+        thread_ts = asked.thread_ts  # a rerun: the question was already posted
+    else:
+        quote = question_quote(user, text)
+        posted = client.chat_postMessage(
+            channel=channel, text=quote, blocks=None, unfurl_links=False, unfurl_media=False
+        )
+        thread_ts = str(posted["ts"])
+    request = AskRequest(text, user, channel, thread_ts, thread_ts, "command", event_id)
+    sink = SlackAnswerSink(
+        client,
+        channel=channel,
+        thread_ts=thread_ts,
+        recipient_team_id=str(command.get("team_id") or "") or None,
+        recipient_user_id=user,
+        clock=lambda: runtime.clock().timestamp(),
+    )
+    return ask(runtime, request, sink)

@@ -1,0 +1,53 @@
+"""Ways to ask in Slack: @mention in a channel, a direct message, and `/ask <question>`.
+
+Each listener acks at once and does the slow work in a Bolt lazy listener, so the 3-second
+acknowledgement never waits on the LLM, whatever `process_before_response` is set to.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from bot.runtime import Runtime
+from handlers import action_ids
+from handlers.ask.command import command_ack_text, process_ask_command
+from handlers.ask.events import answer_event_once
+
+
+def register_listeners(app: App, runtime: Runtime) -> None:
+    """@mention, DM and /ask listeners."""
+
+    def ack_event(ack: Ack) -> None:
+        ack()
+
+    def on_app_mention(body: dict[str, Any], client: WebClient) -> None:
+        """Answer in the mention's thread."""
+        answer_event_once(runtime, client, body)
+
+    def on_direct_message(body: dict[str, Any], client: WebClient) -> None:
+        """Answer a plain DM in a thread under it."""
+        answer_event_once(runtime, client, body)
+
+    def ack_ask(ack: Ack, command: dict[str, Any]) -> None:
+        ack(text=command_ack_text(command))
+
+    def on_ask_command(command: dict[str, Any], client: WebClient) -> None:
+        """Post the question in the channel and answer it in that message's thread."""
+        process_ask_command(runtime, client, command)
+
+    app.event("app_mention")(ack=ack_event, lazy=[on_app_mention])
+    app.event("message", matchers=[is_question_dm])(ack=ack_event, lazy=[on_direct_message])
+    app.command(action_ids.ASK_COMMAND)(ack=ack_ask, lazy=[on_ask_command])
+
+
+def is_question_dm(event: dict[str, Any]) -> bool:
+    """A person's new message in a DM with the bot (not an edit, a bot post or a join)."""
+    return (
+        event.get("channel_type") == "im"
+        and event.get("subtype") is None
+        and event.get("bot_id") is None
+        and bool(event.get("user"))
+    )

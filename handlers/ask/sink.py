@@ -1,0 +1,55 @@
+"""`SlackAnswerSink`: the Slack side of `bot.asking.AnswerSink` (stream, then footer + controls)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from slack_sdk import WebClient
+
+from bot.answering import AnswerOutcome
+from bot.mrkdwn import escape
+from handlers.ask.message import final_blocks, footer_blocks
+from handlers.streaming import StreamingReply
+
+
+class SlackAnswerSink:
+    """Streams an answer into one thread and finishes it with sources, confidence and controls."""
+
+    def __init__(
+        self,
+        client: WebClient,
+        *,
+        channel: str,
+        thread_ts: str,
+        recipient_team_id: str | None,
+        recipient_user_id: str | None,
+        clock: Callable[[], float],
+    ) -> None:
+        self.client = client
+        self.channel = channel
+        self.thread_ts = thread_ts
+        self.reply = StreamingReply(
+            client,
+            channel=channel,
+            thread_ts=thread_ts,
+            recipient_team_id=recipient_team_id,
+            recipient_user_id=recipient_user_id,
+            clock=clock,
+        )
+
+    def append(self, chunk: str) -> None:
+        """Show one more chunk (escaped by the streaming reply)."""
+        self.reply.append(chunk)
+
+    def finish(self, answer_id: int, outcome: AnswerOutcome) -> str | None:
+        """Attach the footer (stopStream blocks, or the final chat.update); returns the ts."""
+        return self.reply.finish(
+            stream_blocks=footer_blocks(answer_id, outcome),
+            full_blocks=final_blocks(answer_id, outcome),
+        )
+
+    def reject(self, message: str) -> None:
+        """Say in the thread why the question was not sent to the AI."""
+        self.client.chat_postMessage(
+            channel=self.channel, thread_ts=self.thread_ts, text=escape(message)
+        )

@@ -1,0 +1,26 @@
+"""Sending a period's digests to Slack: behind the scheduler and `lastmile digest --send`."""
+
+from __future__ import annotations
+
+from slack_sdk import WebClient
+
+from bot.digest.delivery import Delivery, deliver_all
+from bot.digest.period import Period
+from bot.digest.themes import Clusterer, default_clusterer
+from bot.runtime import Runtime
+from handlers.digest.poster import SlackPoster
+
+
+def send_digests(
+    runtime: Runtime,
+    client: WebClient,
+    period: Period,
+    *,
+    clusterer: Clusterer = default_clusterer,
+    chart: bool = True,
+) -> list[Delivery]:
+    """Post every owner's digest for `period` exactly once (claimed in the database)."""
+    poster = SlackPoster(client, chart=chart)
+    return deliver_all(
+        runtime.store, poster, period, instance_id=runtime.instance_id, clusterer=clusterer
+    )

@@ -1,0 +1,31 @@
+"""The App Home: published when a person opens the Home tab."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import App
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.feedback.home import home_data
+from bot.runtime import Runtime
+from handlers.home.view import home_view
+
+log = logging.getLogger(__name__)
+
+
+def register(app: App, runtime: Runtime) -> None:
+    """Register this package's listeners on `app`."""
+
+    @app.event("app_home_opened")
+    def on_app_home_opened(event: dict[str, Any], client: WebClient) -> None:
+        if event.get("tab") != "home":
+            return
+        user = str(event["user"])
+        data = home_data(runtime.store, user, tz=runtime.settings.tzinfo)
+        try:
+            client.views_publish(user_id=user, view=home_view(data))
+        except SlackApiError as err:
+            log.warning("views.publish failed: %s", err.response.get("error"))

@@ -1,0 +1,21 @@
+"""Global middleware: exactly-once Events API processing and log hygiene.
+
+The processing contract for listeners is in handlers/middleware/events.py (`run_once`).
+"""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot.runtime import Runtime
+from handlers.middleware.delivery import ExactlyOnceEvents
+from handlers.middleware.events import MAX_ATTEMPTS, RESUMED, event_id_of, run_once
+from handlers.middleware.redaction import protect_logs
+
+__all__ = ["MAX_ATTEMPTS", "RESUMED", "event_id_of", "register", "run_once"]
+
+
+def register(app: App, runtime: Runtime) -> None:
+    """Add the exactly-once middleware (before any listener package's) and protect the logs."""
+    protect_logs()
+    app.use(ExactlyOnceEvents(runtime))

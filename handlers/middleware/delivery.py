@@ -1,0 +1,106 @@
+"""The global middleware that records each Events API delivery before Bolt acknowledges it.
+
+See handlers/middleware/events.py for the whole contract. Bolt's own middleware runs first
+(signature check, authorization, our-own-bot filter, url_verification); this one runs before
+every listener package's middleware, because handlers/app.py registers it first.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from slack_bolt import BoltRequest, BoltResponse
+from slack_bolt.middleware import Middleware
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.runtime import Runtime
+from handlers.middleware.events import RESUMED, event_id_of
+
+logger = logging.getLogger(__name__)
+
+SECRET_KEYS = ("token",)
+"""Top-level body keys never stored (the legacy verification token)."""
+
+
+def is_from_a_bot(event: Mapping[str, Any], bot_user_id: str | None) -> bool:
+    """True for messages by any bot or app, and for anything our own bot user did."""
+    if event.get("bot_id") or event.get("subtype") == "bot_message":
+        return True
+    return bool(bot_user_id) and event.get("user") == bot_user_id
+
+
+def event_kind(event: Mapping[str, Any]) -> str:
+    """`app_mention`, `message.im`, `reaction_added`, ... as the manifest names events."""
+    kind = str(event.get("type") or "unknown")
+    channel_type = event.get("channel_type")
+    if kind == "message" and channel_type in ("im", "channels", "groups", "mpim"):
+        return f"message.{channel_type}"
+    return kind[:64]
+
+
+def storable(body: Mapping[str, Any]) -> dict[str, Any]:
+    """The body without secrets, as kept in `processed_event.payload`."""
+    return {key: value for key, value in body.items() if key not in SECRET_KEYS}
+
+
+class ExactlyOnceEvents(Middleware):
+    """Record, de-duplicate and filter Events API deliveries; answer `app_rate_limited`."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+
+    def process(
+        self,
+        *,
+        req: BoltRequest,
+        resp: BoltResponse,
+        next: Callable[[], BoltResponse],
+    ) -> BoltResponse | None:
+        """Skip (200) bots and redeliveries, 503 when the event cannot be recorded, else next."""
+        body: dict[str, Any] = req.body
+        kind = body.get("type")
+        if kind == "app_rate_limited":
+            logger.warning(
+                "Slack is rate limiting events for team %s (minute %s): over 30,000 an hour",
+                body.get("team_id"),
+                body.get("minute_rate_limited"),
+            )
+            return BoltResponse(status=200, body="")
+        if kind != "event_callback":
+            next()
+            return resp
+        event = body.get("event") or {}
+        if is_from_a_bot(event, req.context.bot_user_id):
+            return BoltResponse(status=200, body="")
+        if req.context.get(RESUMED):
+            next()  # handlers/resume.py: recorded long ago, now being processed again
+            return resp
+        return self._claim(req, resp, next, body, event)
+
+    def _claim(
+        self,
+        req: BoltRequest,
+        resp: BoltResponse,
+        next: Callable[[], BoltResponse],
+        body: dict[str, Any],
+        event: Mapping[str, Any],
+    ) -> BoltResponse | None:
+        event_id = event_id_of(body)
+        if not event_id:
+            logger.warning("event_callback without event_id; processing without de-duplication")
+            next()
+            return resp
+        try:
+            fresh = self.runtime.store.claim_event(event_id, event_kind(event), storable(body))
+        except SQLAlchemyError as error:
+            # Not acknowledged: Slack redelivers later, when the database may be back.
+            logger.error("cannot record event %s: %s", event_id, type(error).__name__)
+            return BoltResponse(status=503, body={"error": "temporarily unavailable"})
+        if not fresh:
+            retry = req.headers.get("x-slack-retry-num", [""])[0]
+            logger.info("event %s already recorded; skipped (retry %s)", event_id, retry or "-")
+            return BoltResponse(status=200, body="")
+        next()
+        return resp

@@ -1,0 +1,117 @@
+"""Exactly-once processing of Slack events: the contract every slow event listener follows.
+
+How an Events API delivery flows (HTTP and Socket Mode alike):
+
+1. `ExactlyOnceEvents` (handlers/middleware/delivery.py), a global middleware, runs before any
+   listener. For an `event_callback` it records the event with
+   `store.claim_event(event_id, kind, payload)` BEFORE Bolt acknowledges. A redelivery (a
+   Slack retry, or the same event at another replica) finds the row and is acked 200 and
+   skipped: no listener sees it. If the database is down it answers 503, so Slack retries
+   later and nothing is lost. Messages from bots (ours included) never reach listeners.
+2. Bolt acks, then runs the listener on its thread pool (process_before_response=False).
+3. A listener that does slow or side-effecting work (an LLM call, posting an answer) wraps it:
+
+       def on_app_mention(body: dict[str, Any], ...) -> None:
+           run_once(runtime, event_id_of(body), lambda: answer(...))
+
+   `run_once` atomically takes the event (`store.take_event`: only one taker across threads,
+   processes and replicas), runs `work`, then `store.finish_event`. When `work` raises, the
+   event goes back to `received` for a later sweep, or becomes `failed` after `MAX_ATTEMPTS`.
+4. After a crash between the ack and the end of the work, `handlers/resume.py` re-dispatches
+   unfinished events through the app on start (and every minute): the listener runs again and
+   `run_once` takes the event once. An event no listener takes (quick, idempotent listeners
+   such as reactions or the Home tab) is marked done by the resume pass after it ran.
+
+Listeners that only do quick idempotent work need not call `run_once`. Commands, actions and
+view submissions have no event id: they are acknowledged and handled directly.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.runtime import Runtime
+
+MAX_ATTEMPTS = 3
+MIN_STALE_S = 300.0
+RESUMED = "lastmile_resumed"
+"""Context key set on requests that handlers/resume.py re-dispatches (already recorded)."""
+
+logger = logging.getLogger(__name__)
+
+
+def event_id_of(body: Mapping[str, Any]) -> str:
+    """The Events API `event_id` of a request body ('' when it has none)."""
+    value = body.get("event_id")
+    return value if isinstance(value, str) else ""
+
+
+def stale_after(runtime: Runtime) -> timedelta:
+    """How long `processing` may last before the worker is presumed dead and others may retake."""
+    return timedelta(seconds=max(MIN_STALE_S, 3 * runtime.settings.answer_timeout_s))
+
+
+def run_once(
+    runtime: Runtime,
+    event_id: str,
+    work: Callable[[], None],
+    *,
+    max_attempts: int = MAX_ATTEMPTS,
+) -> bool:
+    """Run `work` for this event unless another worker has taken it; True when it ran to the end.
+
+    The event must have been recorded by the middleware (every `event_callback` is).
+    """
+    store = runtime.store
+    try:
+        if not store.take_event(event_id, stale_before=runtime.clock() - stale_after(runtime)):
+            logger.info("event %s is taken or finished elsewhere; skipping", event_id)
+            return False
+        row = store.get_event(event_id)
+        attempts = row.attempts if row is not None else 1
+        if attempts > max_attempts:
+            store.finish_event(event_id, "failed")
+            logger.error("event %s gave up after %d attempts", event_id, max_attempts)
+            return False
+    except SQLAlchemyError as error:
+        # The row stays `received`: the resume sweep picks it up when the database is back.
+        logger.error("event %s: database unavailable (%s)", event_id, type(error).__name__)
+        return False
+    return _work_and_finish(runtime, event_id, work, attempts, max_attempts)
+
+
+def _work_and_finish(
+    runtime: Runtime,
+    event_id: str,
+    work: Callable[[], None],
+    attempts: int,
+    max_attempts: int,
+) -> bool:
+    try:
+        work()
+    except Exception:
+        logger.exception("event %s failed (attempt %d of %d)", event_id, attempts, max_attempts)
+        _after_failure(runtime, event_id, attempts, max_attempts)
+        return False
+    try:
+        runtime.store.finish_event(event_id, "done")
+    except SQLAlchemyError:
+        # The work is done; at worst a sweep retakes it once the row looks stale.
+        logger.error("event %s: done, but could not record it", event_id)
+    return True
+
+
+def _after_failure(runtime: Runtime, event_id: str, attempts: int, max_attempts: int) -> None:
+    try:
+        if attempts >= max_attempts:
+            runtime.store.finish_event(event_id, "failed")
+        else:
+            runtime.store.release_event(event_id)
+    except SQLAlchemyError:
+        # Left in `processing`: it becomes stale and a later sweep retakes it.
+        logger.error("event %s: could not record the failure", event_id)

@@ -1,0 +1,16 @@
+"""HTTP mode: the WSGI app (Slack Request URL, /healthz, /readyz) served by waitress."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot.runtime import Runtime
+from handlers.server.http import HttpServer
+from handlers.server.wsgi import EVENTS_PATH, SlackWsgi
+
+__all__ = ["EVENTS_PATH", "HttpServer", "SlackWsgi", "http_server"]
+
+
+def http_server(runtime: Runtime, app: App, *, host: str, port: int) -> HttpServer:
+    """A bound (not yet serving) HTTP server for `app`; readiness checks `runtime.store`."""
+    return HttpServer(SlackWsgi(app, runtime.store), host=host, port=port)

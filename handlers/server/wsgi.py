@@ -1,0 +1,108 @@
+"""The WSGI application of `lastmile serve`: Slack's Request URL plus health probes.
+
+    POST /slack/events  Events API, interactivity and slash commands, handed to Bolt
+    GET  /healthz       200 while the process is up
+    GET  /readyz        200 when the database answers, else 503 (take me out of rotation)
+
+A thin wrapper around `app.dispatch(BoltRequest)` rather than Bolt's WSGI adapter, so that a
+malformed `X-Slack-Request-Timestamp` gets 400 here (stock Bolt raises and answers 500) and
+oversized bodies are refused before they are read.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from http import HTTPStatus
+from typing import Any
+
+from slack_bolt import App, BoltRequest, BoltResponse
+
+from storage import Store
+
+EVENTS_PATH = "/slack/events"
+MAX_BODY_BYTES = 1_000_000
+"""Slack's largest payloads (view submissions) are a few hundred KB at most."""
+_TIMESTAMP = re.compile(r"[0-9]{1,15}")
+
+StartResponse = Callable[[str, list[tuple[str, str]]], object]
+Reply = tuple[int, dict[str, Sequence[str]], bytes]
+
+
+def _json_reply(status: int, obj: Mapping[str, Any]) -> Reply:
+    headers: dict[str, Sequence[str]] = {"content-type": ["application/json"]}
+    return status, headers, json.dumps(obj).encode("utf-8")
+
+
+def request_headers(environ: Mapping[str, Any]) -> dict[str, str]:
+    """HTTP headers from a WSGI environ, with lower-case dashed names."""
+    headers = {
+        key[5:].replace("_", "-").lower(): str(value)
+        for key, value in environ.items()
+        if key.startswith("HTTP_")
+    }
+    for key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+        if environ.get(key):
+            headers[key.replace("_", "-").lower()] = str(environ[key])
+    return headers
+
+
+class SlackWsgi:
+    """WSGI callable: routes, checks the timestamp's form, then lets Bolt verify and dispatch."""
+
+    def __init__(self, app: App, store: Store) -> None:
+        self.app = app
+        self.store = store
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        """Answer one request."""
+        status, headers, body = self.route(environ)
+        header_list = [(name, value) for name, values in headers.items() for value in values]
+        header_list.append(("content-length", str(len(body))))
+        start_response(f"{status} {HTTPStatus(status).phrase}", header_list)
+        return [body]
+
+    def route(self, environ: Mapping[str, Any]) -> Reply:
+        """The reply for one request, by method and path."""
+        method = environ.get("REQUEST_METHOD", "GET")
+        path = environ.get("PATH_INFO", "")
+        if path == EVENTS_PATH:
+            return self.slack(environ) if method == "POST" else _json_reply(405, {"error": "POST"})
+        if path == "/healthz" and method in ("GET", "HEAD"):
+            return _json_reply(200, {"status": "ok"})
+        if path == "/readyz" and method in ("GET", "HEAD"):
+            ready = self.store.database_ok()
+            return _json_reply(200 if ready else 503, {"database": "ok" if ready else "down"})
+        return _json_reply(404, {"error": "not found"})
+
+    def slack(self, environ: Mapping[str, Any]) -> Reply:
+        """Check the request's form, then hand it to Bolt (which checks the signature)."""
+        headers = request_headers(environ)
+        timestamp = headers.get("x-slack-request-timestamp")
+        if timestamp is not None and not _TIMESTAMP.fullmatch(timestamp):
+            return _json_reply(400, {"error": "invalid X-Slack-Request-Timestamp"})
+        try:
+            length = int(headers.get("content-length") or 0)
+        except ValueError:
+            return _json_reply(400, {"error": "invalid Content-Length"})
+        if length < 0 or length > MAX_BODY_BYTES:
+            return _json_reply(413, {"error": "body too large"})
+        raw = environ["wsgi.input"].read(length) if length else b""
+        bolt_headers: dict[str, str | Sequence[str]] = dict(headers)
+        request = BoltRequest(
+            body=raw.decode("utf-8", errors="replace"),
+            query=str(environ.get("QUERY_STRING", "")),
+            headers=bolt_headers,
+        )
+        return _bolt_reply(self.app.dispatch(request))
+
+
+def _bolt_reply(response: BoltResponse) -> Reply:
+    body = response.body.encode("utf-8") if isinstance(response.body, str) else b""
+    headers: dict[str, Sequence[str]] = {
+        name: list(values)
+        for name, values in response.headers.items()
+        if name.lower() != "content-length"  # recomputed from the bytes we send
+    }
+    return response.status, headers, body

@@ -1,0 +1,139 @@
+"""Streaming an answer into a Slack thread, with a post-and-update fallback.
+
+Slack's streaming methods (chat.startStream/appendStream/stopStream via `client.chat_stream`) are
+used when the workspace has them. The first chunk starts the stream at once, so the asker sees
+text as soon as the provider sends it; later chunks are flushed at most once per `interval_s` of
+the injected clock, and the rest goes with stopStream together with the footer blocks.
+When startStream fails (feature unavailable, any `ok: false`), the reply falls back to
+chat.postMessage plus chat.update under the same throttle. If a started stream breaks, the
+message it created is finished with chat.update.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackRequestError
+from slack_sdk.models.blocks import Block
+from slack_sdk.web.chat_stream import ChatStream
+
+from bot.mrkdwn import escape, truncate
+
+log = logging.getLogger(__name__)
+
+STREAM_TEXT_CHARS = 12_000
+"""Slack's limit on `markdown_text` in one streaming call."""
+UPDATE_INTERVAL_S = 1.0
+FALLBACK_TEXT_CHARS = 3_000
+"""While streaming by post-and-update the text is shown plain; blocks come at the end."""
+
+
+def stream_markdown(text: str) -> str:
+    """Model text made inert for streamed markdown: no mentions, no `[label](url)` links."""
+    return escape(text).replace("[", "\\[")
+
+
+class StreamingReply:
+    """One answer message in a thread: `append` raw chunks, then `finish` with blocks."""
+
+    def __init__(
+        self,
+        client: WebClient,
+        *,
+        channel: str,
+        thread_ts: str,
+        recipient_team_id: str | None = None,
+        recipient_user_id: str | None = None,
+        clock: Callable[[], float],
+        interval_s: float = UPDATE_INTERVAL_S,
+    ) -> None:
+        self.client = client
+        self.channel = channel
+        self.thread_ts = thread_ts
+        self.clock = clock
+        self.interval_s = interval_s
+        self.mode = "stream"  # -> "fallback" when Slack refuses or breaks the stream
+        self.ts: str | None = None
+        self._text = ""
+        self._sent = 0  # how much of _text is already shown (streaming mode)
+        self._last_flush: float | None = None
+        # buffer_size=1: our throttle decides when to flush, ChatStream only makes the calls.
+        self._stream: ChatStream = client.chat_stream(
+            channel=channel,
+            thread_ts=thread_ts,
+            recipient_team_id=recipient_team_id,
+            recipient_user_id=recipient_user_id,
+            buffer_size=1,
+        )
+
+    @property
+    def text(self) -> str:
+        """The raw (unescaped) text received so far."""
+        return self._text
+
+    def append(self, chunk: str) -> None:
+        """Add raw model text; shows it now if the throttle allows."""
+        self._text += chunk
+        now = self.clock()
+        if self._last_flush is not None and now - self._last_flush < self.interval_s:
+            return
+        self._last_flush = now
+        if self.mode == "stream":
+            self._stream_pending()
+        else:
+            self._show_fallback()
+
+    def finish(self, *, stream_blocks: Sequence[Block], full_blocks: Sequence[Block]) -> str:
+        """Complete the message and return its ts.
+
+        `stream_blocks` go under the streamed text; on the fallback path `full_blocks` replace the
+        whole message (they carry the answer text themselves).
+        """
+        if self.mode == "stream":
+            try:
+                pieces = _pieces(self._text[self._sent :])
+                for piece in pieces[:-1]:
+                    self._stream.append(markdown_text=piece)
+                last = pieces[-1] if pieces else None
+                self._stream.stop(markdown_text=last, blocks=list(stream_blocks))
+                self.ts = self._stream.ts
+            except (SlackApiError, SlackRequestError) as err:
+                self._fall_back(err)
+        if self.mode == "fallback":
+            self._show_fallback(list(full_blocks))
+        assert self.ts is not None
+        return self.ts
+
+    def _stream_pending(self) -> None:
+        try:
+            for piece in _pieces(self._text[self._sent :]):
+                self._stream.append(markdown_text=piece)
+            self._sent = len(self._text)
+            self.ts = self._stream.ts
+        except (SlackApiError, SlackRequestError) as err:
+            self._fall_back(err)
+            self._show_fallback()
+
+    def _fall_back(self, err: Exception) -> None:
+        log.info("streaming unavailable in %s, posting and updating instead: %s", self.channel, err)
+        self.mode = "fallback"
+        self.ts = self._stream.ts  # a stream that started and then broke is updated in place
+
+    def _show_fallback(self, blocks: list[Block] | None = None) -> None:
+        text = truncate(escape(self._text), FALLBACK_TEXT_CHARS) or "…"
+        if self.ts is None:
+            response = self.client.chat_postMessage(
+                channel=self.channel, thread_ts=self.thread_ts, text=text, blocks=blocks
+            )
+            self.ts = str(response["ts"])
+        else:
+            self.client.chat_update(channel=self.channel, ts=self.ts, text=text, blocks=blocks)
+
+
+def _pieces(raw: str) -> list[str]:
+    # Escaping grows text at most 5x (`&` -> `&amp;`), so raw pieces of a fifth of the limit
+    # always fit one call, and no escape sequence is ever cut in two.
+    size = STREAM_TEXT_CHARS // 5
+    return [stream_markdown(raw[i : i + size]) for i in range(0, len(raw), size)]

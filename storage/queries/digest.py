@@ -1,0 +1,223 @@
+"""Digest reads (a period's failures and numbers) and the exactly-once DigestRun claim.
+
+Every read is bounded by `created_at` (indexed on question, answer and feedback), so a week's
+digest reads that week only, however large the tables grow.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime, timedelta
+from typing import Any, NamedTuple
+
+from sqlalchemy import func, update
+from sqlalchemy import select as sa_select
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, select
+
+from storage.models import Answer, DigestRun, Feedback, Question
+from storage.queries.base import StoreBase, as_utc
+
+FAILURE_KINDS = ("down", "report", "correction")
+
+
+class FailureRecord(NamedTuple):
+    """One failure: a thumbs down, report or correction on an answer, or a provider error."""
+
+    kind: str  # down | report | correction | error
+    feedback_id: int | None
+    answer_id: int
+    user_id: str  # who flagged it (the asker, for provider errors)
+    reason: str | None
+    correction: str | None
+    question: str
+    answer: str
+    channel_id: str
+    message_ts: str
+    created_at: datetime
+    prompt_version: str
+    model: str
+    theme_id: int | None
+
+
+class DigestClaim(NamedTuple):
+    """A claimed DigestRun; `resumed` means an earlier claim died and may have posted already."""
+
+    run_id: int
+    resumed: bool
+
+
+def _columns(*attributes: Any) -> list[Any]:
+    """Model attributes as SQL columns (typed loosely: wide selects exceed the overloads)."""
+    return [col(attribute) for attribute in attributes]
+
+
+class DigestQueries(StoreBase):
+    """Queries for building and posting digests."""
+
+    def failures_between(self, start: datetime, end: datetime) -> list[FailureRecord]:
+        """Every failure created in [start, end), oldest first."""
+        flagged = (
+            sa_select(*_columns(
+                Feedback.kind, Feedback.id, Answer.id, Feedback.user_id, Feedback.reason,
+                Feedback.text, Question.text, Answer.text, Question.channel_id,
+                Answer.message_ts, Question.message_ts, Feedback.created_at,
+                Answer.prompt_version, Answer.model, Feedback.theme_id,
+            ))
+            .join(Answer, col(Answer.id) == col(Feedback.answer_id))
+            .join(Question, col(Question.id) == col(Answer.question_id))
+            .where(col(Feedback.kind).in_(FAILURE_KINDS))
+            .where(col(Feedback.created_at) >= start, col(Feedback.created_at) < end)
+        )  # fmt: skip
+        errors = (
+            sa_select(*_columns(
+                Answer.id, Question.user_id, Answer.error, Question.text, Question.channel_id,
+                Question.message_ts, Answer.created_at, Answer.prompt_version, Answer.model,
+            ))
+            .join(Question, col(Question.id) == col(Answer.question_id))
+            .where(col(Answer.error).is_not(None))
+            .where(col(Answer.created_at) >= start, col(Answer.created_at) < end)
+        )  # fmt: skip
+        with self.session() as session:
+            rows = [
+                FailureRecord(k, f, a, u, r, t, q, at, ch, ats or qts, as_utc(c), pv, m, th)
+                for k, f, a, u, r, t, q, at, ch, ats, qts, c, pv, m, th in session.execute(flagged)
+            ]
+            rows += [
+                FailureRecord("error", None, a, u, "error", None, q, e or "", ch, qts,
+                              as_utc(c), pv, m, None)
+                for a, u, e, q, ch, qts, c, pv, m in session.execute(errors)
+            ]  # fmt: skip
+        return sorted(rows, key=lambda row: (row.created_at, row.answer_id))
+
+    def period_counts(self, start: datetime, end: datetime) -> dict[str, int]:
+        """questions, answers, errors, up, down, report, correction in [start, end)."""
+        with self.session() as session:
+            questions = session.exec(
+                select(func.count())
+                .select_from(Question)
+                .where(Question.created_at >= start, Question.created_at < end)
+            ).one()
+            by_error = session.exec(
+                select(col(Answer.error).is_(None), func.count())
+                .where(Answer.created_at >= start, Answer.created_at < end)
+                .group_by(col(Answer.error).is_(None))
+            ).all()
+            kinds = session.exec(
+                select(Feedback.kind, func.count())
+                .where(Feedback.created_at >= start, Feedback.created_at < end)
+                .group_by(Feedback.kind)
+            ).all()
+        counts = Counter({kind: int(n) for kind, n in kinds})
+        answered = {bool(ok): int(n) for ok, n in by_error}
+        counts.update(
+            questions=int(questions), answers=answered.get(True, 0), errors=answered.get(False, 0)
+        )
+        names = ("questions", "answers", "errors", "up", "down", "report", "correction")
+        return {name: counts.get(name, 0) for name in names}
+
+    def votes_between(self, start: datetime, end: datetime) -> list[tuple[datetime, str]]:
+        """(created_at, kind) of every thumbs up/down in [start, end), for the daily chart."""
+        query = (
+            select(Feedback.created_at, Feedback.kind)
+            .where(col(Feedback.kind).in_(("up", "down")))
+            .where(Feedback.created_at >= start, Feedback.created_at < end)
+        )
+        with self.session() as session:
+            return [(as_utc(when), kind) for when, kind in session.exec(query)]
+
+    def downs_by_version(self, start: datetime, end: datetime) -> list[tuple[str, str, int, int]]:
+        """(prompt_version, model, answers, thumbs down) for answers given in [start, end)."""
+        answers = (
+            select(Answer.prompt_version, Answer.model, func.count())
+            .where(Answer.created_at >= start, Answer.created_at < end)
+            .group_by(Answer.prompt_version, Answer.model)
+        )
+        downs = (
+            select(Answer.prompt_version, Answer.model, func.count())
+            .join(Feedback, col(Feedback.answer_id) == col(Answer.id))
+            .where(Feedback.kind == "down")
+            .where(Answer.created_at >= start, Answer.created_at < end)
+            .group_by(Answer.prompt_version, Answer.model)
+        )
+        with self.session() as session:
+            down_counts = {(pv, m): int(n) for pv, m, n in session.exec(downs)}
+            return [
+                (pv, m, int(n), down_counts.get((pv, m), 0)) for pv, m, n in session.exec(answers)
+            ]
+
+    def theme_counts_between(
+        self, theme_ids: list[int], start: datetime, end: datetime
+    ) -> dict[int, int]:
+        """Failures (thumbs down, reports, corrections) per theme in [start, end)."""
+        if not theme_ids:
+            return {}
+        query = (
+            select(Feedback.theme_id, func.count())
+            .where(col(Feedback.theme_id).in_(theme_ids))
+            .where(col(Feedback.kind).in_(FAILURE_KINDS))
+            .where(Feedback.created_at >= start, Feedback.created_at < end)
+            .group_by(col(Feedback.theme_id))
+        )
+        with self.session() as session:
+            return {int(theme): int(n) for theme, n in session.exec(query) if theme is not None}
+
+    def claim_digest(
+        self, *, owner_id: int, period: str, claimed_by: str, lease: timedelta
+    ) -> DigestClaim | None:
+        """Claim owner+period for posting. None when it was posted or is held by a live claim.
+
+        A claim older than `lease` that never recorded a post belongs to a process that died;
+        it is taken over (resumed=True) by one caller only, thanks to the guarded UPDATE.
+        """
+        now = self.now()
+        row = DigestRun(owner_id=owner_id, period=period, claimed_by=claimed_by, claimed_at=now)
+        try:
+            with self.session() as session:
+                session.add(row)
+                session.flush()
+                assert row.id is not None
+                return DigestClaim(row.id, resumed=False)
+        except IntegrityError:
+            pass
+        with self.session() as session:
+            query = select(DigestRun).where(
+                DigestRun.owner_id == owner_id, DigestRun.period == period
+            )
+            found = session.exec(query).one()
+            if found.status == "posted" or now - as_utc(found.claimed_at) < lease:
+                return None
+            taken = session.exec(
+                update(DigestRun)
+                .where(col(DigestRun.id) == found.id, col(DigestRun.status) != "posted")
+                .where(col(DigestRun.claimed_by) == found.claimed_by)
+                .where(col(DigestRun.claimed_at) == found.claimed_at)
+                .values(claimed_by=claimed_by, claimed_at=now)
+            )
+            if taken.rowcount != 1:
+                return None
+            assert found.id is not None
+            return DigestClaim(found.id, resumed=True)
+
+    def record_digest_posted(
+        self, run_id: int, *, channel_id: str, message_ts: str, summary: dict[str, object]
+    ) -> None:
+        """Mark a claimed digest posted, with where it lives in Slack."""
+        with self.session() as session:
+            session.exec(
+                update(DigestRun)
+                .where(col(DigestRun.id) == run_id)
+                .values(
+                    status="posted",
+                    channel_id=channel_id,
+                    message_ts=message_ts,
+                    posted_at=self.now(),
+                    summary=summary,
+                )
+            )
+
+    def digest_runs(self, period: str) -> list[DigestRun]:
+        """The runs of one period, by owner."""
+        with self.session() as session:
+            query = select(DigestRun).where(DigestRun.period == period)
+            return list(session.exec(query.order_by(col(DigestRun.owner_id))).all())

@@ -1,0 +1,148 @@
+"""Themes that persist across weeks, and what owners do with them from the digest."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, select
+
+from storage.models import Answer, Feedback, Question, Theme, VerifiedAnswer
+from storage.queries.base import StoreBase
+
+REPORTER_KINDS = ("down", "report", "correction")
+
+
+class ThemeQueries(StoreBase):
+    """Queries on `theme`, theme membership of feedback, and approving corrections."""
+
+    def themes_for_owner(self, owner_id: int) -> list[Theme]:
+        """Every theme of one owner, oldest first (fixed and snoozed ones included)."""
+        query = select(Theme).where(Theme.owner_id == owner_id).order_by(col(Theme.id))
+        with self.session() as session:
+            return list(session.exec(query).all())
+
+    def get_theme(self, theme_id: int) -> Theme | None:
+        """One theme by id."""
+        with self.session() as session:
+            return session.get(Theme, theme_id)
+
+    def save_theme(self, theme: Theme) -> Theme:
+        """Insert or update a theme; returns it with its id."""
+        with self.session() as session:
+            merged = session.merge(theme)
+            session.flush()
+            session.refresh(merged)
+            return merged
+
+    def tag_feedback(self, theme_id: int, feedback_ids: Sequence[int]) -> None:
+        """Record that these failures belong to a theme (Feedback.theme_id)."""
+        if not feedback_ids:
+            return
+        with self.session() as session:
+            session.exec(
+                update(Feedback)
+                .where(col(Feedback.id).in_(list(feedback_ids)))
+                .values(theme_id=theme_id)
+            )
+
+    def mark_theme_fixed(self, theme_id: int, *, by: str) -> bool:
+        """Set status fixed and fixed_at now. False if it was already fixed (a double click)."""
+        with self.session() as session:
+            result = session.exec(
+                update(Theme)
+                .where(col(Theme.id) == theme_id, col(Theme.status) != "fixed")
+                .values(status="fixed", fixed_at=self.now(), fixed_by=by, snoozed_until=None)
+            )
+            return bool(result.rowcount)
+
+    def claim_fixed_notifications(self, theme_id: int) -> list[tuple[str, str, str, str]]:
+        """Stamp notified_fixed_at on the theme's unnotified reports and return them once.
+
+        Returns (user_id, question, channel_id, answer message ts) per reporter, one row each
+        even if they flagged several answers. The UPDATE ... RETURNING is atomic, so two
+        concurrent clicks never notify the same report twice.
+        """
+        stamp = update(Feedback).where(
+            col(Feedback.theme_id) == theme_id,
+            col(Feedback.kind).in_(REPORTER_KINDS),
+            col(Feedback.notified_fixed_at).is_(None),
+        )
+        statement = stamp.values(notified_fixed_at=self.now()).returning(
+            col(Feedback.user_id), col(Feedback.answer_id)
+        )
+        with self.session() as session:
+            claimed = list(session.exec(statement).all())
+            answers = {answer_id for _, answer_id in claimed}
+            where = (
+                select(Answer.id, Question.text, Answer.channel_id, Answer.message_ts)
+                .join(Question, col(Question.id) == col(Answer.question_id))
+                .where(col(Answer.id).in_(answers))
+            )
+            found = {a: (q, ch, ts or "") for a, q, ch, ts in session.exec(where)}
+        first: dict[str, tuple[str, str, str, str]] = {}
+        for user_id, answer_id in sorted(claimed, key=lambda row: (row[0], row[1])):
+            first.setdefault(user_id, (user_id, *found.get(answer_id, ("", "", ""))))
+        return list(first.values())
+
+    def assign_theme(self, theme_id: int, assignee: str) -> None:
+        """Set who works on a theme."""
+        with self.session() as session:
+            session.exec(update(Theme).where(col(Theme.id) == theme_id).values(assignee=assignee))
+
+    def snooze_theme(self, theme_id: int, until: datetime) -> None:
+        """Hide a theme from digests whose period ends on or before `until`."""
+        with self.session() as session:
+            session.exec(update(Theme).where(col(Theme.id) == theme_id).values(snoozed_until=until))
+
+    def approved_feedback_ids(self, feedback_ids: Sequence[int]) -> set[int]:
+        """Which of these corrections already became verified answers."""
+        if not feedback_ids:
+            return set()
+        query = select(VerifiedAnswer.source_feedback_id).where(
+            col(VerifiedAnswer.source_feedback_id).in_(list(feedback_ids))
+        )
+        with self.session() as session:
+            return {int(found) for found in session.exec(query) if found is not None}
+
+    def get_feedback(self, feedback_id: int) -> Feedback | None:
+        """One feedback row by id."""
+        with self.session() as session:
+            return session.get(Feedback, feedback_id)
+
+    def approve_correction(
+        self, feedback_id: int, *, approved_by: str, approved_by_name: str = ""
+    ) -> tuple[VerifiedAnswer, bool] | None:
+        """Turn a correction into an active VerifiedAnswer once. (row, created) or None."""
+        with self.session() as session:
+            feedback = session.get(Feedback, feedback_id)
+            if feedback is None or feedback.kind != "correction" or not feedback.text:
+                return None
+            question = session.exec(
+                select(Question.text)
+                .join(Answer, col(Answer.question_id) == col(Question.id))
+                .where(Answer.id == feedback.answer_id)
+            ).one()
+        row = VerifiedAnswer(
+            question=question,
+            answer=feedback.text,
+            approved_by=approved_by,
+            approved_by_name=approved_by_name,
+            source_feedback_id=feedback_id,
+            theme_id=feedback.theme_id,
+            created_at=self.now(),
+        )
+        try:
+            with self.session() as session:
+                session.add(row)
+                session.flush()
+                session.refresh(row)
+            return row, True
+        except IntegrityError:
+            with self.session() as session:
+                query = select(VerifiedAnswer).where(
+                    VerifiedAnswer.source_feedback_id == feedback_id
+                )
+                return session.exec(query).one(), False

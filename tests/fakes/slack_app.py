@@ -1,0 +1,116 @@
+"""`running_app`: the real Bolt app over real HTTP, talking to a `FakeSlackApi`.
+
+    with running_app(store, answerer=OfflineAnswerer(), knowledge=kb, clock=clock) as harness:
+        harness.sender.send_event(payloads.app_mention("<@UBOT> vpn?"))
+        [stop] = harness.slack.wait_for("chat.stopStream")
+
+The app is `handlers.app.build_app` with a `Runtime` built from the given parts, its client from
+`make_client` (so the retry handlers are the production ones), served by Bolt's WSGI adapter
+on a local port and driven by signed requests.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from slack_bolt import App
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from sqlmodel import col, select
+
+from bot.answering import Answerer, KnowledgeBase, load_prompt
+from bot.runtime import Runtime
+from bot.settings import Settings
+from storage import Store
+from storage.models import Answer, Question
+
+from .signing import SlackSender
+from .slack_api import FakeSlackApi
+from .wsgi_server import serve_wsgi
+
+SIGNING_SECRET = "test-signing-secret"
+
+
+@dataclass(frozen=True)
+class AppHarness:
+    """What a test drives and inspects."""
+
+    slack: FakeSlackApi
+    sender: SlackSender
+    runtime: Runtime
+    app: App
+
+    def drain(self) -> None:
+        """Wait until every listener and lazy listener already started has finished.
+
+        Bolt submits lazy listeners before it answers the HTTP request, so after a send this
+        waits for that request's slow work too. The executor is shut down: call it once, last.
+        """
+        self.app.listener_runner.listener_executor.shutdown(wait=True)
+
+
+@contextmanager
+def running_app(
+    store: Store,
+    *,
+    answerer: Answerer,
+    knowledge: KnowledgeBase,
+    clock: Callable[[], datetime],
+    answer_timeout_s: float = 10.0,
+) -> Iterator[AppHarness]:
+    """Fake Slack, the real app on a local port, and a signed sender, for one test."""
+    from handlers.app import build_app  # handlers import slack_bolt: only when used
+
+    with FakeSlackApi() as slack:
+        settings = Settings(
+            slack_bot_token="xoxb-test",
+            slack_signing_secret=SIGNING_SECRET,
+            slack_api_url=slack.api_url,
+            answer_timeout_s=answer_timeout_s,
+        )
+        runtime = Runtime(
+            settings=settings,
+            store=store,
+            answerer=answerer,
+            knowledge=knowledge,
+            prompt=load_prompt(),
+            clock=clock,
+        )
+        app = build_app(runtime)
+        with serve_wsgi(SlackRequestHandler(app)) as base_url:
+            sender = SlackSender(base_url + "/slack/events", SIGNING_SECRET)
+            harness = AppHarness(slack=slack, sender=sender, runtime=runtime, app=app)
+            try:
+                yield harness
+            finally:
+                harness.drain()  # no listener may outlive the fakes and the database
+
+
+def write_knowledge(root: Path, files: Mapping[str, str]) -> KnowledgeBase:
+    """Write Markdown files under `root` and load them as the knowledge base."""
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return KnowledgeBase.load(root)
+
+
+def stored_answers(store: Store) -> list[Answer]:
+    """Every stored answer, oldest first (read back for assertions)."""
+    with store.session() as session:
+        return list(session.exec(select(Answer).order_by(col(Answer.id))).all())
+
+
+def stored_questions(store: Store) -> list[Question]:
+    """Every stored question, oldest first."""
+    with store.session() as session:
+        return list(session.exec(select(Question).order_by(col(Question.id))).all())
+
+
+def all_call_text(slack: FakeSlackApi) -> str:
+    """Every parameter of every Web API call, as one JSON string (for leak checks)."""
+    return "\n".join(json.dumps(call.params) for call in slack.calls)

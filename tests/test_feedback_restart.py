@@ -1,0 +1,73 @@
+"""The database restarts during a click (PostgreSQL): the click is kept and stored exactly once."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from bot.clock import ManualClock
+from storage import Store, make_engine, upgrade
+from storage.engine import normalize_url
+from tests.fakes.feedback_kit import feedback_app
+from tests.fakes.tcp_proxy import TcpProxy
+
+
+@pytest.fixture
+def proxied(database_url: str) -> Iterator[tuple[str, TcpProxy]]:
+    """The test database reached through a TCP proxy that can be taken down and back up."""
+    if database_url.startswith("sqlite"):
+        pytest.skip("a restart needs a database server")
+    url = make_url(normalize_url(database_url))
+    with TcpProxy(url.host or "127.0.0.1", url.port or 5432) as proxy:
+        yield (
+            url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False),
+            proxy,
+        )
+
+
+def test_click_while_database_is_down_is_stored_once_when_it_is_back(
+    proxied: tuple[str, TcpProxy], clock: ManualClock
+) -> None:
+    url, proxy = proxied
+    engine = make_engine(url)
+    upgrade(engine)
+    store = Store(engine, clock=clock)
+    with feedback_app(store, clock) as kit:
+        answer = kit.answer()
+        proxy.down()  # the database goes away: pooled connections die, new ones are refused
+        assert kit.click_vote(answer, "down").status == 200
+        [told] = kit.harness.slack.wait_for("chat.postEphemeral")
+        assert "will be saved automatically" in told.params["text"]
+        assert kit.recorder.pending == 1
+        assert kit.recorder.flush_pending() == 0  # still down: kept, not dropped
+        proxy.up()
+        assert kit.recorder.flush_pending() == 1
+        assert kit.recorder.flush_pending() == 0
+        [row] = store.feedback_for_answer(answer.id or 0)
+        assert (row.kind, row.source) == ("down", "button")
+        confirmed = kit.harness.slack.wait_for("chat.postEphemeral", count=2)[-1]
+        assert "logged" in confirmed.params["text"]  # told again once it is really stored
+    engine.dispose()
+
+
+def test_backends_terminated_mid_session_are_replaced_transparently(
+    store: Store, clock: ManualClock
+) -> None:
+    if store.dialect != "postgresql":
+        pytest.skip("pg_terminate_backend is PostgreSQL")
+    with feedback_app(store, clock) as kit:
+        answer = kit.answer()
+        with store.engine.connect() as pooled:  # the app's pooled connection, nobody else's
+            pid = pooled.execute(text("SELECT pg_backend_pid()")).scalar_one()
+        admin = create_engine(store.engine.url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        admin.dispose()
+        kit.click_vote(answer, "up")
+        kit.click_vote(answer, "up")
+        kit.wait(2)
+        assert [f.kind for f in store.feedback_for_answer(answer.id or 0)] == ["up"]
+        assert kit.recorder.pending == 0

@@ -1,0 +1,102 @@
+"""Owners: the file (and its errors), routing to exactly one owner, and `/lastmile owners`."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from bot.answering import KnowledgeBase
+from bot.answering.offline import OfflineAnswerer
+from bot.clock import ManualClock
+from bot.owners import OwnersFileError, load_owners_file, route_owner, sync_owners
+from storage import Store
+from tests.fakes import payloads
+from tests.fakes.digest_data import OWNERS_TOML, install_owners
+from tests.fakes.slack_app import running_app
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "owners.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('[[owner]]\nslack = "U1ABC"\n', "owners.toml:1: owner #1: missing name"),
+        (
+            '[[owner]]\nname = "A"\nslack = "U1ABC"\n\n[[owner]]\nname = "B"\n',
+            "owners.toml:5: owner #2 'B': missing or invalid slack id",
+        ),
+        (
+            '[[owner]]\nname = "A"\nslack = "U1ABC"\ndefault = true\n'
+            '[[owner]]\nname = "B"\nslack = "C1ABC"\ndefault = true\n',
+            "more than one default owner: A, B",
+        ),
+        ('[[owner]]\nname = "A"\nslack = "U1ABC"\ntopics = "pay"\n', "topics must be a list"),
+        ("[[owner]\n", "not valid TOML"),
+        ("title = 'x'\n", "no [[owner]] entries"),
+    ],
+)
+def test_bad_owners_files_say_what_and_where(tmp_path: Path, text: str, message: str) -> None:
+    with pytest.raises(OwnersFileError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        load_owners_file(_write(tmp_path, text))
+
+
+def test_routing_prefers_channel_then_topic_then_default(store: Store, tmp_path: Path) -> None:
+    install_owners(store, tmp_path)
+
+    def owner(channel: str, question: str) -> str | None:
+        found = route_owner(store, channel, question)
+        return found.name if found else None
+
+    assert owner("C0PEOPLE", "How do I reset the VPN?") == "People team"
+    assert owner("C0OTHER", "How many Vacations do I have left?") == "People team"
+    assert owner("C0OTHER", "When does PAYROLL run?") == "People team"
+    assert owner("C0OTHER", "How do I pay for lunch at the location?") == "AI platform"
+    assert owner("", "") == "AI platform"
+
+
+def test_without_a_default_unmatched_failures_have_no_owner(store: Store, tmp_path: Path) -> None:
+    text = OWNERS_TOML.replace("default = true", "default = false")
+    install_owners(store, tmp_path, text)
+    assert route_owner(store, "C0OTHER", "VPN?") is None
+
+
+def test_sync_upserts_by_name(store: Store, tmp_path: Path) -> None:
+    first = install_owners(store, tmp_path)
+    changed = OWNERS_TOML.replace('"U0OWNER1"', '"U0NEWLEAD"')
+    second = sync_owners(store, load_owners_file(_write(tmp_path, changed)))
+    assert [o.id for o in second] == [first["People team"].id, first["AI platform"].id]
+    assert [o.slack_id for o in store.list_owners()] == ["U0NEWLEAD", "C0PLATFORM"]
+
+
+def test_owners_command_for_admins_only(store: Store, clock: ManualClock, tmp_path: Path) -> None:
+    install_owners(store, tmp_path)
+    with running_app(
+        store, answerer=OfflineAnswerer(), knowledge=KnowledgeBase.load(None), clock=clock
+    ) as h:
+        h.runtime.settings = dataclasses.replace(h.runtime.settings, admins=("UADMIN",))
+
+        def run(text: str, user: str = "UADMIN") -> str:
+            reply = h.sender.send_command(payloads.slash_command("/lastmile", text, user=user))
+            assert reply.status == 200
+            return reply.body
+
+        assert run("owners list", user="U0NOBODY").startswith("Sorry, only lastmile admins")
+        assert "*People team* → `U0OWNER1`" in run("owners list")
+        assert run('owners add "Finance" C0FIN channels=C0MONEY topics=expenses,invoice') == (
+            "Added owner *Finance* → `C0FIN`."
+        )
+        assert route_owner(store, "C0X", "Where do expenses go?").name == "Finance"  # type: ignore[union-attr]
+        assert run('owners default "Finance"') == "*Finance* is now the default owner."
+        assert [o.name for o in store.list_owners() if o.is_default] == ["Finance"]
+        assert run('owners remove "People team"') == "Removed *People team*."
+        assert [o.name for o in store.list_owners()] == ["AI platform", "Finance"]
+        assert run("owners add Bad not-an-id").endswith(
+            "is not a Slack user or channel id (like U0123ABC)."
+        )
+        assert run("owners frobnicate").startswith("Usage:")

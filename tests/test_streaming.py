@@ -1,0 +1,99 @@
+"""`StreamingReply` against the fake Web API: throttling, long text, and breaking streams.
+
+Time is a counter the test moves; the reply only ever reads it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
+
+from handlers.streaming import STREAM_TEXT_CHARS, StreamingReply, stream_markdown
+from tests.fakes import FakeSlackApi
+
+FOOTER: list[Block] = [ContextBlock(elements=[MarkdownTextObject(text="Grounded in 1 source")])]
+FULL: list[Block] = [SectionBlock(text=MarkdownTextObject(text="all")), *FOOTER]
+
+
+class Ticker:
+    """A clock that moves only when told."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def slack() -> Iterator[FakeSlackApi]:
+    """A running fake Web API."""
+    with FakeSlackApi() as api:
+        yield api
+
+
+def reply(slack: FakeSlackApi, clock: Ticker, channel: str = "D123") -> StreamingReply:
+    """A streaming reply into a thread of `channel`."""
+    return StreamingReply(
+        slack.client(), channel=channel, thread_ts="1600000000.000100", clock=clock
+    )
+
+
+def test_first_chunk_starts_at_once_then_one_flush_per_interval(slack: FakeSlackApi) -> None:
+    clock = Ticker()
+    streaming = reply(slack, clock)
+    streaming.append("one ")
+    assert [c.method for c in slack.calls] == ["chat.startStream"]
+    streaming.append("two ")
+    clock.now = 0.5
+    streaming.append("three ")
+    assert len(slack.calls) == 1  # throttled: less than a second since the last flush
+    clock.now = 1.2
+    streaming.append("four")
+    ts = streaming.finish(stream_blocks=FOOTER, full_blocks=FULL)
+    assert [c.method for c in slack.calls] == [
+        "chat.startStream",
+        "chat.appendStream",
+        "chat.stopStream",
+    ]
+    [message] = slack.messages("D123", thread_ts="1600000000.000100")
+    assert message["ts"] == ts and message["text"] == "one two three four"
+    assert message["blocks"][0]["type"] == "context"
+
+
+def test_long_answer_is_split_into_calls_within_the_markdown_limit(slack: FakeSlackApi) -> None:
+    streaming = reply(slack, Ticker())
+    text = "&" * (STREAM_TEXT_CHARS // 2)  # escapes to 2.5x the limit
+    streaming.append(text)
+    streaming.finish(stream_blocks=FOOTER, full_blocks=FULL)
+    sizes = [len(c.params["chunks"][0]["text"]) for c in slack.calls if c.params.get("chunks")]
+    assert max(sizes) <= STREAM_TEXT_CHARS and sum(sizes) == len(stream_markdown(text))
+
+
+def test_stream_that_breaks_midway_is_finished_in_place(slack: FakeSlackApi) -> None:
+    streaming = reply(slack, Ticker())
+    streaming.append("partial ")
+    slack.fail_next("chat.stopStream", error="message_not_in_streaming_state")
+    streaming.append("rest")
+    ts = streaming.finish(stream_blocks=FOOTER, full_blocks=FULL)
+    [update] = slack.calls_to("chat.update")
+    assert update.params["ts"] == ts and streaming.mode == "fallback"
+    assert slack.calls_to("chat.postMessage") == []
+    [message] = slack.messages("D123", thread_ts="1600000000.000100")
+    assert [b["type"] for b in message["blocks"]] == ["section", "context"]
+
+
+def test_fallback_updates_are_throttled_too(slack: FakeSlackApi) -> None:
+    slack.disable_streaming()
+    clock = Ticker()
+    streaming = reply(slack, clock, channel="C111")
+    for n in range(5):
+        streaming.append(f"{n} ")
+        clock.now += 0.3
+    streaming.finish(stream_blocks=FOOTER, full_blocks=FULL)
+    methods = [c.method for c in slack.calls if not c.method.endswith("Stream")]
+    # post at 0.0, update at 1.2 (first tick >= 1 s later), then the final update with blocks
+    assert methods == ["chat.postMessage", "chat.update", "chat.update"]
+    assert slack.calls_to("chat.update")[-1].params["blocks"][0]["type"] == "section"

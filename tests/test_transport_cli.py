@@ -1,0 +1,138 @@
+"""`lastmile run` and `lastmile serve` as an admin starts them: real processes, real sockets."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bot.cli import cli
+from bot.clock import ManualClock
+from storage import Store, make_engine
+from tests.conftest import PROJECT_ROOT
+from tests.fakes import FakeSlackApi, FakeSocketModeServer, SlackSender, payloads
+from tests.fakes.transport import SECRET, http_get
+
+
+@pytest.fixture
+def slack() -> Iterator[FakeSlackApi]:
+    """A fake Slack Web API."""
+    with FakeSlackApi() as fake:
+        yield fake
+
+
+def environment(database_url: str, slack: FakeSlackApi, **extra: str) -> dict[str, str]:
+    """A clean environment for the command: no Slack variables unless given."""
+    keep = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "LASTMILE_"))}
+    env = keep | {"DATABASE_URL": database_url, "SLACK_API_URL": slack.api_url}
+    env |= {"LASTMILE_PROVIDER": "offline", "PYTHONPATH": str(PROJECT_ROOT)}
+    return env | extra
+
+
+def start(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.Popen[str]:
+    """`lastmile <args>` in a child process, stderr piped for its start-up line."""
+    code = "from bot.cli import main; main()"
+    return subprocess.Popen(
+        [sys.executable, "-c", code, *args],
+        env=env,
+        cwd=cwd,
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+    )
+
+
+def read_until(proc: subprocess.Popen[str], marker: str) -> str:
+    """Lines of stderr until one contains `marker` (that line is returned)."""
+    assert proc.stderr is not None
+    for line in proc.stderr:
+        if marker in line:
+            return line
+    raise AssertionError(f"{marker!r} never printed; exit code {proc.wait()}")
+
+
+def stop(proc: subprocess.Popen[str]) -> int:
+    """SIGTERM, as systemd or Kubernetes stop it; the exit code."""
+    proc.send_signal(signal.SIGTERM)
+    try:
+        return proc.wait(timeout=20)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        if proc.stderr is not None:
+            proc.stderr.close()
+
+
+@pytest.mark.parametrize(
+    ("command", "missing"),
+    [("run", "SLACK_APP_TOKEN"), ("run", "SLACK_BOT_TOKEN"), ("serve", "SLACK_SIGNING_SECRET")],
+)
+def test_missing_credentials_stop_with_exit_code_2(
+    command: str, missing: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no .env here
+    given = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1", "SLACK_SIGNING_SECRET": "s"}
+    env: dict[str, str | None] = {k: (None if k == missing else v) for k, v in given.items()}
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'x.db'}"
+    result = CliRunner().invoke(cli, [command], env=env)
+    assert result.exit_code == 2
+    assert f"{missing} is not set" in result.output
+
+
+def test_app_token_of_the_wrong_kind_is_named(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    env = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xoxb-2"}
+    result = CliRunner().invoke(cli, ["run"], env=env | {"DATABASE_URL": "sqlite:///x.db"})
+    assert result.exit_code == 2
+    assert "SLACK_APP_TOKEN should start with 'xapp-'" in result.output
+
+
+def test_serve_answers_slack_and_probes_then_stops_on_sigterm(
+    database_url: str, slack: FakeSlackApi, tmp_path: Path, clock: ManualClock
+) -> None:
+    env = environment(database_url, slack, SLACK_BOT_TOKEN="xoxb-test", SLACK_SIGNING_SECRET=SECRET)
+    proc = start(["serve", "--host", "127.0.0.1", "--port", "0"], env, tmp_path)
+    try:
+        line = read_until(proc, "lastmile serving Slack at ")
+        events_url = line.split(" at ", 1)[1].strip()
+        base = events_url.removesuffix("/slack/events")
+        sender = SlackSender(events_url, SECRET)
+        challenge = sender.send_event(payloads.url_verification("from-slack"))
+        mention = payloads.app_mention("<@UBOT> hello from a real process")
+        accepted = sender.send_event(mention)
+        probes = (http_get(base + "/healthz")[0], http_get(base + "/readyz")[0])
+    finally:
+        code = stop(proc)
+    assert json.loads(challenge.body) == {"challenge": "from-slack"}
+    assert accepted.status == 200
+    assert probes == (200, 200)
+    assert code == 0
+    engine = make_engine(database_url)
+    assert Store(engine, clock=clock).get_event(mention["event_id"]) is not None
+    engine.dispose()
+
+
+def test_run_connects_over_socket_mode_and_acks_events(
+    database_url: str, slack: FakeSlackApi, tmp_path: Path
+) -> None:
+    env = environment(database_url, slack, SLACK_BOT_TOKEN="xoxb-test", SLACK_APP_TOKEN="xapp-t")
+    with FakeSocketModeServer(slack) as server:
+        proc = start(["run"], env, tmp_path)
+        try:
+            read_until(proc, "connected to Slack over Socket Mode")
+            envelope = server.push_event(payloads.load("events/message_bot_message.json"))
+            ack = server.wait_for_ack(envelope, timeout=20)
+        finally:
+            code = stop(proc)
+    assert ack == {"envelope_id": envelope}
+    assert slack.calls_to("apps.connections.open")[0].token == "xapp-t"
+    assert code == 0
