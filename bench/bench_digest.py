@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy import Engine, insert, text
 
 from bot.digest import build_digest, collect_failures, parse_week
-from bot.digest.build import counts_for, daily_rates
+from bot.digest.activity import activity_by_owner
 from bot.owners import OwnerSpec, sync_owners
 from storage import Store, make_engine, upgrade
 from storage.models import Answer, Feedback, Question
@@ -98,13 +98,16 @@ def measure(store: Store, repeat: int) -> tuple[float, float, int]:
     for _ in range(repeat):
         began = time.perf_counter()
         routed = collect_failures(store, WEEK)
-        counts_for(store, WEEK), counts_for(store, WEEK.previous()), daily_rates(store, WEEK)
-        store.downs_by_version(WEEK.start, WEEK.end)
+        activity = activity_by_owner(store, WEEK)
+        previous = activity_by_owner(store, WEEK.previous())
         reads.append(time.perf_counter() - began)
         began = time.perf_counter()
         for owner in store.list_owners():
             assert owner.id is not None
-            build_digest(store, owner, WEEK, failures=routed.get(owner.id, []))
+            build_digest(
+                store, owner, WEEK, failures=routed.get(owner.id, []),
+                activity=activity, previous_activity=previous,
+            )  # fmt: skip
         builds.append(time.perf_counter() - began)
         failures = sum(len(rows) for rows in routed.values())
     return statistics.median(reads), statistics.median(builds), failures

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from storage.queries.activity import ActivityQueries
 from storage.queries.answers import AnswerQueries
 from storage.queries.asking import AskingQueries
 from storage.queries.base import StoreBase
@@ -26,6 +27,7 @@ class Store(
     OwnerQueries,
     ThemeQueries,
     DigestQueries,
+    ActivityQueries,
     StoreBase,
 ):
     """One object for all persistence; construct with an engine and a clock."""

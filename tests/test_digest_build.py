@@ -23,6 +23,24 @@ VACATION = [
 ]
 
 
+def test_headline_numbers_count_only_the_owners_questions(
+    store: Store, clock: ManualClock, tmp_path: Path
+) -> None:
+    owners = install_owners(store, tmp_path)
+    seed(store, clock, W46, "Where do I find the org chart?", kind="down", channel="C0PEOPLE")
+    seed(store, clock, W46, "When is payroll run?", kind="up")  # topic: People team
+    seed(store, clock, W46, "Printer setup?", kind="down")  # nobody's channel or topic
+    seed(store, clock, W46, "Monitor setup?", kind="up")
+    seed(store, clock, W46, "Docking station?", kind=None)
+
+    week = parse_week("2026-W46")
+    people = build_digest(store, owners["People team"], week).counts
+    platform = build_digest(store, owners["AI platform"], week).counts
+
+    assert (people.questions, people.up, people.down) == (2, 1, 1)
+    assert (platform.questions, platform.up, platform.down) == (3, 1, 1)
+
+
 def test_headline_counts_and_change_against_last_week(
     store: Store, clock: ManualClock, tmp_path: Path
 ) -> None:

@@ -68,8 +68,14 @@ def _actions(console: Console, run: DemoRun) -> None:
         console.print(f"- People team approved the proposed correction for [bold]{topic}[/]")
     for page in actions.archived:
         console.print(f"- IT archived the outdated page [bold]{page}[/]")
-    for theme in actions.fixed_themes:
-        console.print(f"- theme #{theme} marked fixed")
+    labels = {
+        theme.theme_id: (item.digest.owner_name, theme.label)
+        for item in run.digests1
+        for theme in item.digest.themes
+    }
+    for theme_id in actions.fixed_themes:
+        owner, label = labels.get(theme_id, ("An owner", f"theme #{theme_id}"))
+        console.print(f"- {owner} marked the theme [bold]{label}[/] fixed")
     if not (actions.approved or actions.fixed_themes):
         console.print("[yellow]The owners found nothing to approve or fix.[/]")
 

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from zoneinfo import ZoneInfo
 
+from bot.digest.activity import Activity, activity_by_owner
 from bot.digest.model import (
-    Counts,
     DailyRate,
     Digest,
     Example,
     ProposedCorrection,
     ThemeDigest,
-    VersionRate,
 )
 from bot.digest.period import Period
 from bot.digest.themes import Clusterer, ThemeGroup, assign_themes, default_clusterer, theme_status
@@ -51,29 +50,16 @@ def collect_failures(store: Store, period: Period) -> dict[int, list[FailureReco
     return route_failures(store.list_owners(), failures)
 
 
-def counts_for(store: Store, period: Period) -> Counts:
-    """Headline numbers of one period."""
-    raw = store.period_counts(period.start, period.end)
-    return Counts(
-        questions=raw["questions"],
-        answers=raw["answers"],
-        up=raw["up"],
-        down=raw["down"],
-        reports=raw["report"],
-        corrections=raw["correction"],
-        errors=raw["errors"],
-    )
-
-
-def daily_rates(store: Store, period: Period) -> tuple[DailyRate, ...]:
-    """Thumbs-down share per local day of the period."""
+def daily_rates(activity: Activity, period: Period) -> tuple[DailyRate, ...]:
+    """Thumbs-down share of the thumbs given on each local day of the period."""
     zone = ZoneInfo(period.timezone)
     votes: dict[date, list[int]] = {day: [0, 0] for day in period.days()}
-    for when, kind in store.votes_between(period.start, period.end):
-        bucket = votes.setdefault(when.astimezone(zone).date(), [0, 0])
-        bucket[0] += 1
-        bucket[1] += kind == "down"
-    return tuple(DailyRate(day, n, d) for day, (n, d) in votes.items() if day in period.days())
+    for when, kind in activity.votes:
+        bucket = votes.get(when.astimezone(zone).date())
+        if bucket is not None:
+            bucket[0] += 1
+            bucket[1] += kind == "down"
+    return tuple(DailyRate(day, n, d) for day, (n, d) in votes.items())
 
 
 def build_digest(
@@ -82,32 +68,42 @@ def build_digest(
     period: Period,
     *,
     failures: Sequence[FailureRecord] | None = None,
+    activity: Mapping[int, Activity] | None = None,
+    previous_activity: Mapping[int, Activity] | None = None,
     clusterer: Clusterer = default_clusterer,
     top: int = TOP_THEMES,
 ) -> Digest:
-    """Build (and persist the themes of) one owner's digest for one period."""
+    """Build (and persist the themes of) one owner's digest for one period.
+
+    `failures` and the two activity maps may be passed in when building every owner's digest,
+    so the period is read and routed once rather than once per owner.
+    """
     assert owner.id is not None
     if failures is None:
         failures = collect_failures(store, period).get(owner.id, [])
+    if activity is None:
+        activity = activity_by_owner(store, period)
+    if previous_activity is None:
+        previous_activity = activity_by_owner(store, period.previous())
+    mine = activity.get(owner.id, Activity())
     groups = assign_themes(store, owner.id, failures, clusterer)
     visible = [g for g in groups if not _hidden(g, period)]
     summaries = sorted(
         (_summarise(store, group, period) for group in visible),
         key=lambda t: (t.status != "regressed", -t.count, t.theme_id),
     )
-    versions = store.downs_by_version(period.start, period.end)
     return Digest(
         owner_id=owner.id,
         owner_name=owner.name,
         owner_slack_id=owner.slack_id,
         period=period,
-        counts=counts_for(store, period),
-        previous=counts_for(store, period.previous()),
+        counts=mine.counts,
+        previous=previous_activity.get(owner.id, Activity()).counts,
         failures=len(failures),
         themes=tuple(summaries[:top]),
         hidden_themes=len(groups) - min(len(summaries), top),
-        by_version=tuple(VersionRate(*row) for row in sorted(versions, key=lambda r: -r[3])),
-        daily=daily_rates(store, period),
+        by_version=mine.by_version(),
+        daily=daily_rates(mine, period),
     )
 
 
@@ -159,8 +155,13 @@ def _examples(members: Sequence[FailureRecord]) -> tuple[Example, ...]:
 def _corrections(store: Store, members: Sequence[FailureRecord]) -> tuple[ProposedCorrection, ...]:
     proposed = [f for f in members if f.kind == "correction" and f.correction and f.feedback_id]
     approved = store.approved_feedback_ids([f.feedback_id for f in proposed if f.feedback_id])
-    fresh = [f for f in proposed if f.feedback_id not in approved]
+    fresh, seen = [], set()
+    for failure in sorted(proposed, key=lambda f: f.created_at, reverse=True):
+        text = " ".join((failure.correction or "").lower().split())
+        if failure.feedback_id not in approved and text not in seen:
+            seen.add(text)  # the same right answer proposed twice is one proposal
+            fresh.append(failure)
     return tuple(
         ProposedCorrection(f.feedback_id or 0, f.question, f.correction or "", f.user_id)
-        for f in sorted(fresh, key=lambda f: f.created_at, reverse=True)[:CORRECTIONS_PER_THEME]
+        for f in fresh[:CORRECTIONS_PER_THEME]
     )

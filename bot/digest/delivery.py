@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass
 from datetime import timedelta
 from typing import Protocol
 
+from bot.digest.activity import ActivityMaps, activity_by_owner
 from bot.digest.build import build_digest, collect_failures
 from bot.digest.model import Digest
 from bot.digest.period import Period
@@ -88,6 +89,7 @@ def deliver_digest(
     failures: Sequence[FailureRecord] | None = None,
     clusterer: Clusterer = default_clusterer,
     lease: timedelta = LEASE,
+    activity: ActivityMaps | None = None,
 ) -> Delivery:
     """Claim, post and record one owner's digest; safe to call from any number of processes."""
     assert owner.id is not None
@@ -105,7 +107,12 @@ def deliver_digest(
                 claim.run_id, channel_id=channel, message_ts=found, summary=summary
             )
             return Delivery(owner.id, period.key, "reconciled", channel, found)
-    digest = build_digest(store, owner, period, failures=failures, clusterer=clusterer)
+    if activity is None:
+        digest = build_digest(store, owner, period, failures=failures, clusterer=clusterer)
+    else:
+        digest = build_digest(
+            store, owner, period, failures=failures, clusterer=clusterer, **activity
+        )
     ts = poster.post(channel, digest)
     store.record_digest_posted(
         claim.run_id, channel_id=channel, message_ts=ts, summary=summary_of(digest)
@@ -125,6 +132,10 @@ def deliver_all(
 ) -> list[Delivery]:
     """Every owner's digest for a period; one owner's Slack error does not stop the others."""
     routed = collect_failures(store, period)
+    activity = ActivityMaps(
+        activity=activity_by_owner(store, period),
+        previous_activity=activity_by_owner(store, period.previous()),
+    )
     results = []
     for owner in store.list_owners():
         assert owner.id is not None
@@ -133,7 +144,7 @@ def deliver_all(
                 deliver_digest(
                     store, poster, owner, period,
                     instance_id=instance_id, failures=routed.get(owner.id, []),
-                    clusterer=clusterer, lease=lease,
+                    clusterer=clusterer, lease=lease, activity=activity,
                 )
             )  # fmt: skip
         except Exception:  # noqa: BLE001 - logged; the claim is resumed after the lease

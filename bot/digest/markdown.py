@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.digest.model import Counts, Digest, ThemeDigest, change, permalink
+from bot.digest.model import Counts, Digest, ThemeDigest, change, failures_text, permalink
 
 STATUS_MARK = {"new": "🆕 new", "recurring": "🔁 recurring", "regressed": "⚠️ regressed"}
 
@@ -25,7 +25,7 @@ def headline_rows(counts: Counts, previous: Counts) -> list[tuple[str, str, str]
         ("Answers", str(counts.answers), change(counts.answers, previous.answers)),
         ("Thumbs up", str(counts.up), change(counts.up, previous.up)),
         ("Thumbs down", str(counts.down), change(counts.down, previous.down)),
-        ("Thumbs-down rate", f"{rate:.0%}", change(rate, before)),
+        ("Thumbs-down share of votes", f"{rate:.0%}", change(rate, before)),
         ("Reports", str(counts.reports), change(counts.reports, previous.reports)),
         ("Corrections", str(counts.corrections), change(counts.corrections, previous.corrections)),
         ("Provider errors", str(counts.errors), change(counts.errors, previous.errors)),
@@ -39,7 +39,7 @@ def render_markdown(digest: Digest) -> str:
         f"# lastmile digest for {_md(digest.owner_name)}: {period.key}",
         "",
         f"{period.monday:%d %b} – {period.days()[-1]:%d %b %Y} ({period.timezone}); "
-        f"{digest.failures} failures routed to you.",
+        f"{failures_text(digest.failures)} routed to you.",
         "",
         "| | this week | vs last week |",
         "|---|---:|---:|",
@@ -56,7 +56,7 @@ def render_markdown(digest: Digest) -> str:
     if digest.hidden_themes:
         lines.append(f"_{digest.hidden_themes} more theme(s) not shown (smaller or snoozed)._")
     lines += ["", "## Thumbs down by prompt version and model", ""]
-    lines += ["| prompt | model | answers | thumbs down | rate |", "|---|---|---:|---:|---:|"]
+    lines += ["| prompt | model | answers | thumbs down | per answer |", "|---|---|---:|---:|---:|"]
     for row in digest.by_version:
         lines.append(
             f"| {_md(row.prompt_version)} | {_md(row.model)} | {row.answers} | {row.downs} "
@@ -73,7 +73,7 @@ def _theme(number: int, theme: ThemeDigest) -> list[str]:
     lines = [
         f"### {number}. {_md(theme.label)}",
         "",
-        f"{theme.count} failures ({change(theme.count, theme.previous_count)} vs last week), "
+        f"{failures_text(theme.count)} ({change(theme.count, theme.previous_count)} vs last week), "
         f"{STATUS_MARK.get(theme.status, theme.status)}{reason}{assignee}",
         "",
     ]

@@ -126,6 +126,11 @@ def permalink(channel_id: str, message_ts: str) -> str:
     return f"https://slack.com/archives/{channel_id}/p{message_ts.replace('.', '')}"
 
 
+def failures_text(count: int) -> str:
+    """`1 failure`, `3 failures`."""
+    return f"{count} failure" if count == 1 else f"{count} failures"
+
+
 def change(current: float, previous: float) -> str:
     """`+3`, `-2`, `±0` — how a number moved against last period."""
     delta = current - previous

@@ -6,7 +6,6 @@ digest reads that week only, however large the tables grow.
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
@@ -89,62 +88,6 @@ class DigestQueries(StoreBase):
                 for a, u, e, q, ch, qts, c, pv, m in session.execute(errors)
             ]  # fmt: skip
         return sorted(rows, key=lambda row: (row.created_at, row.answer_id))
-
-    def period_counts(self, start: datetime, end: datetime) -> dict[str, int]:
-        """questions, answers, errors, up, down, report, correction in [start, end)."""
-        with self.session() as session:
-            questions = session.exec(
-                select(func.count())
-                .select_from(Question)
-                .where(Question.created_at >= start, Question.created_at < end)
-            ).one()
-            by_error = session.exec(
-                select(col(Answer.error).is_(None), func.count())
-                .where(Answer.created_at >= start, Answer.created_at < end)
-                .group_by(col(Answer.error).is_(None))
-            ).all()
-            kinds = session.exec(
-                select(Feedback.kind, func.count())
-                .where(Feedback.created_at >= start, Feedback.created_at < end)
-                .group_by(Feedback.kind)
-            ).all()
-        counts = Counter({kind: int(n) for kind, n in kinds})
-        answered = {bool(ok): int(n) for ok, n in by_error}
-        counts.update(
-            questions=int(questions), answers=answered.get(True, 0), errors=answered.get(False, 0)
-        )
-        names = ("questions", "answers", "errors", "up", "down", "report", "correction")
-        return {name: counts.get(name, 0) for name in names}
-
-    def votes_between(self, start: datetime, end: datetime) -> list[tuple[datetime, str]]:
-        """(created_at, kind) of every thumbs up/down in [start, end), for the daily chart."""
-        query = (
-            select(Feedback.created_at, Feedback.kind)
-            .where(col(Feedback.kind).in_(("up", "down")))
-            .where(Feedback.created_at >= start, Feedback.created_at < end)
-        )
-        with self.session() as session:
-            return [(as_utc(when), kind) for when, kind in session.exec(query)]
-
-    def downs_by_version(self, start: datetime, end: datetime) -> list[tuple[str, str, int, int]]:
-        """(prompt_version, model, answers, thumbs down) for answers given in [start, end)."""
-        answers = (
-            select(Answer.prompt_version, Answer.model, func.count())
-            .where(Answer.created_at >= start, Answer.created_at < end)
-            .group_by(Answer.prompt_version, Answer.model)
-        )
-        downs = (
-            select(Answer.prompt_version, Answer.model, func.count())
-            .join(Feedback, col(Feedback.answer_id) == col(Answer.id))
-            .where(Feedback.kind == "down")
-            .where(Answer.created_at >= start, Answer.created_at < end)
-            .group_by(Answer.prompt_version, Answer.model)
-        )
-        with self.session() as session:
-            down_counts = {(pv, m): int(n) for pv, m, n in session.exec(downs)}
-            return [
-                (pv, m, int(n), down_counts.get((pv, m), 0)) for pv, m, n in session.exec(answers)
-            ]
 
     def theme_counts_between(
         self, theme_ids: list[int], start: datetime, end: datetime

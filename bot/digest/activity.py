@@ -1,0 +1,93 @@
+"""Per-owner activity of a period: the headline numbers, daily votes and rates by version.
+
+Each question is routed to exactly one owner (channel, topic, default) like its failures, so an
+owner's digest counts only the questions it owns and the numbers add up across owners.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TypedDict
+
+from bot.digest.model import Counts, VersionRate
+from bot.digest.period import Period
+from bot.owners import choose_owner
+from storage import Store
+from storage.models import Owner
+
+UNOWNED = -1
+
+
+@dataclass
+class Activity:
+    """What happened in one owner's scope during a period."""
+
+    tally: Counter[str] = field(default_factory=Counter)
+    votes: list[tuple[datetime, str]] = field(default_factory=list)
+    versions: dict[tuple[str, str], list[int]] = field(
+        default_factory=lambda: defaultdict(lambda: [0, 0])
+    )
+
+    @property
+    def counts(self) -> Counts:
+        """The headline numbers."""
+        tally = self.tally
+        return Counts(
+            questions=tally["questions"],
+            answers=tally["answers"],
+            up=tally["up"],
+            down=tally["down"],
+            reports=tally["report"],
+            corrections=tally["correction"],
+            errors=tally["errors"],
+        )
+
+    def by_version(self) -> tuple[VersionRate, ...]:
+        """Thumbs down per answer for each prompt version and model, worst first."""
+        rows = [VersionRate(pv, m, n, d) for (pv, m), (n, d) in self.versions.items()]
+        return tuple(sorted(rows, key=lambda row: (-row.rate, row.prompt_version)))
+
+
+class ActivityMaps(TypedDict):
+    """A period's and the previous period's activity, computed once for every owner."""
+
+    activity: Mapping[int, Activity]
+    previous_activity: Mapping[int, Activity]
+
+
+class _Router:
+    """Routes a question once per distinct (channel, text)."""
+
+    def __init__(self, owners: Sequence[Owner]) -> None:
+        self.owners = owners
+        self.cache: dict[tuple[str, str], int] = {}
+
+    def __call__(self, channel_id: str, text: str) -> int:
+        key = (channel_id, text)
+        if key not in self.cache:
+            owner = choose_owner(self.owners, channel_id, text)
+            self.cache[key] = owner.id if owner is not None and owner.id is not None else UNOWNED
+        return self.cache[key]
+
+
+def activity_by_owner(store: Store, period: Period) -> dict[int, Activity]:
+    """Every owner's activity in `period` (owners with none are absent)."""
+    route = _Router(store.list_owners())
+    result: dict[int, Activity] = defaultdict(Activity)
+    for asked in store.asked_between(period.start, period.end):
+        result[route(asked.channel_id, asked.text)].tally["questions"] += 1
+    for answered in store.answered_between(period.start, period.end):
+        activity = result[route(answered.channel_id, answered.text)]
+        activity.tally["errors" if answered.failed else "answers"] += 1
+        activity.versions[(answered.prompt_version, answered.model)][0] += 1
+    for row in store.feedback_between(period.start, period.end):
+        activity = result[route(row.channel_id, row.text)]
+        activity.tally[row.kind] += 1
+        if row.kind in ("up", "down"):
+            activity.votes.append((row.created_at, row.kind))
+        if row.kind == "down" and period.start <= row.answer_created_at < period.end:
+            activity.versions[(row.prompt_version, row.model)][1] += 1
+    return dict(result)
