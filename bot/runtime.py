@@ -35,7 +35,20 @@ def build_runtime(
     """Connect and migrate the database, load knowledge and prompt, build the provider."""
     engine = make_engine(settings.database_url)
     upgrade(engine)
-    answerer = make_answerer(
+    return Runtime(
+        settings=settings,
+        store=Store(engine, clock=clock),
+        answerer=answerer_from_settings(settings),
+        knowledge=KnowledgeBase.load(settings.knowledge_dir),
+        prompt=load_prompt(),
+        clock=clock,
+        instance_id=instance_id,
+    )
+
+
+def answerer_from_settings(settings: Settings) -> Answerer:
+    """The configured provider (LASTMILE_PROVIDER, keys, base URLs, answer timeout)."""
+    return make_answerer(
         provider=settings.provider,
         model=settings.model or None,
         anthropic_api_key=settings.anthropic_api_key or None,
@@ -43,13 +56,4 @@ def build_runtime(
         openai_api_key=settings.openai_api_key or None,
         openai_base_url=settings.openai_base_url or None,
         timeout_s=settings.answer_timeout_s,
-    )
-    return Runtime(
-        settings=settings,
-        store=Store(engine, clock=clock),
-        answerer=answerer,
-        knowledge=KnowledgeBase.load(settings.knowledge_dir),
-        prompt=load_prompt(),
-        clock=clock,
-        instance_id=instance_id,
     )

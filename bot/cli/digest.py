@@ -59,15 +59,29 @@ def digest_command(
     """Preview the weekly digest in the terminal, or send it to every owner in Slack."""
     settings = load_settings()
     store = _synced_store(settings)
-    period = _period(settings, store, week)
-    if mode == "send":
-        _send(settings, period)
-        return
+    try:
+        period = _period(settings, store, week)
+        if mode == "send":
+            _send(settings, period)
+        else:
+            _preview(settings, store, period, owner, markdown_file)
+    finally:
+        store.engine.dispose()  # no pooled PostgreSQL connection may outlive the command
+
+
+def _preview(
+    settings: Settings, store: Store, period: Period, owner: str | None, markdown_file: Path | None
+) -> None:
     from rich.console import Console
     from rich.markdown import Markdown
 
+    from bot.digest.labeling import theme_labeler
+    from bot.runtime import answerer_from_settings
+
     console = Console()
-    texts = [render_markdown(build_digest(store, o, period)) for o in _owners(store, owner)]
+    labeler = theme_labeler(answerer_from_settings(settings))  # None offline: key-term labels
+    owners = _owners(store, owner)
+    texts = [render_markdown(build_digest(store, o, period, labeler=labeler)) for o in owners]
     for text in texts:
         console.print(Markdown(text))
     if markdown_file is not None:

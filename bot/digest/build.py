@@ -16,7 +16,14 @@ from bot.digest.model import (
     ThemeDigest,
 )
 from bot.digest.period import Period
-from bot.digest.themes import Clusterer, ThemeGroup, assign_themes, default_clusterer, theme_status
+from bot.digest.themes import (
+    Clusterer,
+    Labeler,
+    ThemeGroup,
+    assign_themes,
+    default_clusterer,
+    theme_status,
+)
 from bot.owners import choose_owner
 from storage import Store
 from storage.models import Owner
@@ -71,12 +78,14 @@ def build_digest(
     activity: Mapping[int, Activity] | None = None,
     previous_activity: Mapping[int, Activity] | None = None,
     clusterer: Clusterer = default_clusterer,
+    labeler: Labeler | None = None,
     top: int = TOP_THEMES,
 ) -> Digest:
     """Build (and persist the themes of) one owner's digest for one period.
 
     `failures` and the two activity maps may be passed in when building every owner's digest,
-    so the period is read and routed once rather than once per owner.
+    so the period is read and routed once rather than once per owner. `labeler` writes theme
+    labels (bot.digest.labeling); without it themes are labelled by their key terms.
     """
     assert owner.id is not None
     if failures is None:
@@ -86,7 +95,7 @@ def build_digest(
     if previous_activity is None:
         previous_activity = activity_by_owner(store, period.previous())
     mine = activity.get(owner.id, Activity())
-    groups = assign_themes(store, owner.id, failures, clusterer)
+    groups = assign_themes(store, owner.id, failures, clusterer, labeler)
     visible = [g for g in groups if not _hidden(g, period)]
     summaries = sorted(
         (_summarise(store, group, period) for group in visible),

@@ -24,7 +24,7 @@ from bot.digest.activity import ActivityMaps, activity_by_owner
 from bot.digest.build import build_digest, collect_failures
 from bot.digest.model import Digest
 from bot.digest.period import Period
-from bot.digest.themes import Clusterer, default_clusterer
+from bot.digest.themes import Clusterer, Labeler, default_clusterer
 from storage import Store
 from storage.models import Owner
 from storage.queries.digest import FailureRecord
@@ -90,6 +90,7 @@ def deliver_digest(
     clusterer: Clusterer = default_clusterer,
     lease: timedelta = LEASE,
     activity: ActivityMaps | None = None,
+    labeler: Labeler | None = None,
 ) -> Delivery:
     """Claim, post and record one owner's digest; safe to call from any number of processes."""
     assert owner.id is not None
@@ -108,11 +109,14 @@ def deliver_digest(
             )
             return Delivery(owner.id, period.key, "reconciled", channel, found)
     if activity is None:
-        digest = build_digest(store, owner, period, failures=failures, clusterer=clusterer)
+        digest = build_digest(
+            store, owner, period, failures=failures, clusterer=clusterer, labeler=labeler
+        )
     else:
         digest = build_digest(
-            store, owner, period, failures=failures, clusterer=clusterer, **activity
-        )
+            store, owner, period, failures=failures, clusterer=clusterer, labeler=labeler,
+            **activity,
+        )  # fmt: skip
     ts = poster.post(channel, digest)
     store.record_digest_posted(
         claim.run_id, channel_id=channel, message_ts=ts, summary=summary_of(digest)
@@ -129,6 +133,7 @@ def deliver_all(
     instance_id: str,
     clusterer: Clusterer = default_clusterer,
     lease: timedelta = LEASE,
+    labeler: Labeler | None = None,
 ) -> list[Delivery]:
     """Every owner's digest for a period; one owner's Slack error does not stop the others."""
     routed = collect_failures(store, period)
@@ -144,7 +149,7 @@ def deliver_all(
                 deliver_digest(
                     store, poster, owner, period,
                     instance_id=instance_id, failures=routed.get(owner.id, []),
-                    clusterer=clusterer, lease=lease, activity=activity,
+                    clusterer=clusterer, lease=lease, activity=activity, labeler=labeler,
                 )
             )  # fmt: skip
         except Exception:  # noqa: BLE001 - logged; the claim is resumed after the lease

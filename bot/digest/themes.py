@@ -26,6 +26,7 @@ LABEL_SIMILARITY = 85.0
 KIND_REASONS = {"down": "thumbs down", "correction": "corrected", "report": "reported"}
 MAX_CLUSTER_TEXTS = 5000
 """Distinct questions clustered per owner and week; more are rare and would only slow the run."""
+LABEL_TERMS = 3  # as bot.clustering.labels.LABEL_TERMS (not imported: it loads numpy at import)
 
 
 class ClusterTheme(Protocol):
@@ -47,6 +48,8 @@ class Clusters(Protocol):
 
 
 Clusterer = Callable[[Sequence[str]], Clusters]
+Labeler = Callable[[Sequence[str], Sequence[str]], str | None]
+"""(key terms, example questions) -> a display label, or None to keep the key-term label."""
 
 
 class ThemeStore(Protocol):
@@ -76,10 +79,15 @@ def similarity(theme: Theme, cluster: ClusterTheme) -> float:
     """0..1: how well a cluster continues a theme (0 = not at all)."""
     mine, theirs = set(theme.key_terms), set(cluster.key_terms)
     overlap = len(mine & theirs) / min(len(mine), len(theirs)) if mine and theirs else 0.0
-    label = fuzz.token_set_ratio(theme.label.lower(), cluster.label.lower())
+    label = fuzz.token_set_ratio(matching_label(theme).lower(), cluster.label.lower())
     if overlap >= TERM_OVERLAP or label >= LABEL_SIMILARITY:
         return max(overlap, label / 100)
     return 0.0
+
+
+def matching_label(theme: Theme) -> str:
+    """The key-term label a theme is matched by; its display label may be model-written."""
+    return " · ".join(theme.key_terms[:LABEL_TERMS]) if theme.key_terms else theme.label
 
 
 def best_match(themes: Sequence[Theme], cluster: ClusterTheme, used: set[int]) -> Theme | None:
@@ -115,8 +123,12 @@ def assign_themes(
     owner_id: int,
     failures: Sequence[FailureRecord],
     clusterer: Clusterer,
+    labeler: Labeler | None = None,
 ) -> list[ThemeGroup]:
-    """Cluster an owner's failures, continue or create Theme rows, tag the feedback."""
+    """Cluster an owner's failures, continue or create Theme rows, tag the feedback.
+
+    With a `labeler`, a theme still showing its key-term label gets a written one (kept after).
+    """
     if not failures:
         return []
     existing = store.themes_for_owner(owner_id)
@@ -126,6 +138,9 @@ def assign_themes(
         if not members:
             continue
         theme = _continue(best_match(existing, cluster, used), owner_id, cluster, members)
+        if labeler is not None and theme.key_terms and theme.label == matching_label(theme):
+            questions = list(dict.fromkeys(f.question.strip() for f in members))
+            theme.label = (labeler(theme.key_terms, questions) or theme.label)[:255]
         saved = store.save_theme(theme)
         assert saved.id is not None
         used.add(saved.id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from slack_sdk import WebClient
 
 from bot.digest.delivery import Delivery, deliver_all
+from bot.digest.labeling import theme_labeler
 from bot.digest.period import Period
 from bot.digest.themes import Clusterer, default_clusterer
 from bot.runtime import Runtime
@@ -19,8 +20,13 @@ def send_digests(
     clusterer: Clusterer = default_clusterer,
     chart: bool = True,
 ) -> list[Delivery]:
-    """Post every owner's digest for `period` exactly once (claimed in the database)."""
+    """Post every owner's digest for `period` exactly once (claimed in the database).
+
+    With a model provider, new themes get model-written labels (one labeler per run, so its
+    time budget and give-up-after-a-failure apply to this run only).
+    """
     poster = SlackPoster(client, chart=chart)
     return deliver_all(
-        runtime.store, poster, period, instance_id=runtime.instance_id, clusterer=clusterer
-    )
+        runtime.store, poster, period, instance_id=runtime.instance_id, clusterer=clusterer,
+        labeler=theme_labeler(runtime.answerer),
+    )  # fmt: skip
