@@ -34,16 +34,26 @@ EXIT_REGRESSION = 1
     is_flag=True,
     help="Ignore verified answers in the database: test the prompt and knowledge alone.",
 )
-def eval_command(dataset: Path, baseline: Path | None, output: Path, no_verified: bool) -> None:
+@click.option(
+    "--judge/--no-judge",
+    default=None,
+    help="Ask the model whether each answer agrees with its correction "
+    "[default: judge when a provider key is set].",
+)
+def eval_command(
+    dataset: Path, baseline: Path | None, output: Path, no_verified: bool, judge: bool | None
+) -> None:
     """Replay DATASET (Langfuse, LangSmith, Braintrust or `lastmile export` JSONL) and score it.
 
     Each question is answered by the configured provider, prompt and knowledge folder (and the
-    database's verified answers unless --no-verified), then compared with its correction.
+    database's verified answers unless --no-verified), then compared with its correction: the
+    model's PASS/FAIL when judging, else (or when the judge errs) the similarity score.
     Exit codes: 0 no regression, 1 a question fixed in --baseline fails now, 2 bad input.
     """
     from bot.asking import verified_entries
+    from bot.eval.judge import Judge
     from bot.eval.replay import regressions, replay
-    from bot.eval.table import results_table
+    from bot.eval.table import results_table, verdicts_table
     from bot.runtime import build_runtime
 
     try:
@@ -51,10 +61,15 @@ def eval_command(dataset: Path, baseline: Path | None, output: Path, no_verified
     except DatasetError as error:
         fail(f"lastmile eval: {error}")
     previous = _read_baseline(baseline) if baseline else None
-    runtime = build_runtime(load_settings())
+    settings = load_settings()
+    if judge and settings.provider == "offline":
+        fail("lastmile eval: --judge needs a model: set ANTHROPIC_API_KEY or OPENAI_API_KEY.")
+    runtime = build_runtime(settings)
+    use_judge = runtime.answerer.grounding == "llm" if judge is None else judge
+    judge_with = Judge(runtime.answerer, timeout_s=settings.answer_timeout_s) if use_judge else None
     try:
         verified = [] if no_verified else verified_entries(runtime)
-        report = replay(runtime, cases, verified)
+        report = replay(runtime, cases, verified, judge_with)
     finally:
         runtime.store.engine.dispose()
     output.write_text(json.dumps(report.as_json(), indent=2, ensure_ascii=False) + "\n")
@@ -62,6 +77,8 @@ def eval_command(dataset: Path, baseline: Path | None, output: Path, no_verified
 
     console = Console()
     console.print(results_table(report))
+    if report.judge:
+        console.print(verdicts_table(report))
     fixed = Counter(r.fixed for r in report.results)
     console.print(f"{fixed[True]} fixed, {fixed[False]} still failing. Results: {output}")
     if previous is not None:

@@ -9,6 +9,7 @@ from typing import Any
 from bot.answering import AnswerOutcome, QuestionRejected, VerifiedEntry, answer_question
 from bot.answering.core import EXTRACTIVE_PROMPT_VERSION
 from bot.eval.cases import EvalCase
+from bot.eval.judge import Judge
 from bot.eval.scoring import score_answer
 from bot.runtime import Runtime
 
@@ -26,6 +27,8 @@ class CaseResult:
     theme: str
     prompt_version: str
     served_by: str  # the new answer's provider, or "verified"
+    judge: str = ""  # "pass" or "fail" (the judge decided), "error" (similarity decided), "" off
+    judge_reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,7 @@ class EvalReport:
     model: str
     verified_used: bool
     summary: dict[str, Any] = field(default_factory=dict)
+    judge: str = ""  # `<provider>:<model>` of the judge, "" when similarity alone decides
 
     def as_json(self) -> dict[str, Any]:
         """The results file's content."""
@@ -45,13 +49,23 @@ class EvalReport:
             "prompt_version": self.prompt_version,
             "model": self.model,
             "verified_answers": self.verified_used,
+            "judge": self.judge or None,
             "summary": {"cases": len(self.results), "fixed": fixed},
             "results": [asdict(result) for result in self.results],
         }
 
 
-def replay_case(runtime: Runtime, case: EvalCase, verified: Sequence[VerifiedEntry]) -> CaseResult:
-    """Ask the case's question as a new thread and score the answer against the correction."""
+def replay_case(
+    runtime: Runtime,
+    case: EvalCase,
+    verified: Sequence[VerifiedEntry],
+    judge: Judge | None = None,
+) -> CaseResult:
+    """Ask the case's question as a new thread and score the answer against the correction.
+
+    With a `judge`, its PASS/FAIL decides `fixed`; the similarity score decides when it has no
+    verdict (error, timeout, unreadable reply) and always when there is no judge.
+    """
     try:
         outcome: AnswerOutcome | None = answer_question(
             case.question,
@@ -67,8 +81,11 @@ def replay_case(runtime: Runtime, case: EvalCase, verified: Sequence[VerifiedEnt
         outcome = None
     text = outcome.text if outcome is not None else ""
     score, fixed = score_answer(text, case.expected)
-    if outcome is not None and outcome.error:
+    verdict, reason = "", ""
+    if outcome is None or outcome.error:
         fixed = False
+    elif judge is not None:
+        fixed, verdict, reason = _judged(judge, case, text, fixed)
     return CaseResult(
         key=case.key,
         question=case.question,
@@ -79,17 +96,31 @@ def replay_case(runtime: Runtime, case: EvalCase, verified: Sequence[VerifiedEnt
         theme=case.theme,
         prompt_version=case.prompt_version,
         served_by=outcome.provider if outcome is not None else "rejected",
+        judge=verdict,
+        judge_reason=reason,
     )
 
 
+def _judged(judge: Judge, case: EvalCase, answer: str, similar: bool) -> tuple[bool, str, str]:
+    """(fixed, verdict, reason): the judge's decision, or the similarity one when it has none."""
+    decision = judge(case.question, case.expected, answer)
+    if decision is None:
+        return similar, "error", ""
+    return decision.passed, "pass" if decision.passed else "fail", decision.reason
+
+
 def replay(
-    runtime: Runtime, cases: Sequence[EvalCase], verified: Sequence[VerifiedEntry]
+    runtime: Runtime,
+    cases: Sequence[EvalCase],
+    verified: Sequence[VerifiedEntry],
+    judge: Judge | None = None,
 ) -> EvalReport:
     """Replay every case; `verified` empty tests the prompt and knowledge alone."""
-    results = [replay_case(runtime, case, verified) for case in cases]
+    results = [replay_case(runtime, case, verified, judge) for case in cases]
     answerer = runtime.answerer
     version = runtime.prompt.version if answerer.grounding == "llm" else EXTRACTIVE_PROMPT_VERSION
-    return EvalReport(results, version, answerer.model, bool(verified))
+    name = judge.name if judge is not None else ""
+    return EvalReport(results, version, answerer.model, bool(verified), judge=name)
 
 
 def regressions(results: Sequence[CaseResult], baseline: dict[str, Any]) -> list[CaseResult]:
