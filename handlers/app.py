@@ -70,4 +70,5 @@ def build_app(
     feedback.register(app, runtime)
     digest.register(app, runtime)
     home.register(app, runtime)
+    middleware.register_fallback(app, runtime)  # last: catches only what nothing else took
     return app

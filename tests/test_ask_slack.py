@@ -144,6 +144,19 @@ def test_ask_command_acks_then_answers_under_a_visible_question(harness: AppHarn
     assert answer.message_ts == stop.response["ts"] and answer.thread_ts == thread_ts
 
 
+def test_ask_command_text_is_stored_as_typed_and_escaped_once(harness: AppHarness) -> None:
+    # Slack encodes what the person typed ("R&D <intern> budget?") as entities.
+    typed = "What is the R&amp;D &lt;intern&gt; budget?"
+    harness.sender.send_command(payloads.slash_command("/ask", typed, user="W111"))
+    [posted] = harness.slack.wait_for("chat.postMessage")
+    harness.slack.wait_for("chat.stopStream")
+    harness.drain()
+    [question] = stored_questions(harness.runtime.store)
+    assert question.text == "What is the R&D <intern> budget?"
+    assert "R&amp;D &lt;intern&gt;" in posted.params["text"]
+    assert "&amp;amp;" not in posted.params["text"]
+
+
 def test_ask_command_without_question_says_how_and_posts_nothing(harness: AppHarness) -> None:
     reply = harness.sender.send_command(payloads.slash_command("/ask", "   "))
     assert "Ask me a question" in reply.body

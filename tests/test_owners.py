@@ -100,3 +100,14 @@ def test_owners_command_for_admins_only(store: Store, clock: ManualClock, tmp_pa
             "is not a Slack user or channel id (like U0123ABC)."
         )
         assert run("owners frobnicate").startswith("Usage:")
+
+
+def test_lastmile_without_a_subcommand_answers_with_help(
+    store: Store, clock: ManualClock, tmp_path: Path
+) -> None:
+    kb = KnowledgeBase.load(None)
+    with running_app(store, answerer=OfflineAnswerer(), knowledge=kb, clock=clock) as harness:
+        for text in ("", "help", "ownres"):
+            reply = harness.sender.send_command(payloads.slash_command("/lastmile", text))
+            assert reply.status == 200, text
+            assert "/ask <question>" in reply.body and "/lastmile owners" in reply.body

@@ -15,6 +15,7 @@ from slack_sdk import WebClient
 from bot.mrkdwn import truncate
 from bot.runtime import Runtime
 from handlers.ask.events import answer_event_once, question_text
+from handlers.middleware import event_id_of, run_once
 
 GREETING = (
     "Hi! Ask me anything about how things work here. I answer from the company knowledge base "
@@ -34,10 +35,16 @@ def build_assistant(runtime: Runtime) -> Assistant:
     assistant = Assistant()
 
     @assistant.thread_started
-    def on_assistant_thread_started(say: Say, set_suggested_prompts: SetSuggestedPrompts) -> None:
-        """Greet the user and offer prompts to start from."""
-        say(GREETING)
-        set_suggested_prompts(prompts=list(SUGGESTED_PROMPTS), title="Try asking")
+    def on_assistant_thread_started(
+        body: dict[str, Any], say: Say, set_suggested_prompts: SetSuggestedPrompts
+    ) -> None:
+        """Greet the user and offer prompts to start from (once per event, like every listener)."""
+
+        def greet() -> None:
+            say(GREETING)
+            set_suggested_prompts(prompts=list(SUGGESTED_PROMPTS), title="Try asking")
+
+        run_once(runtime, event_id_of(body), greet)
 
     def ack_message(ack: Ack) -> None:
         ack()

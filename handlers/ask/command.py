@@ -15,6 +15,7 @@ from bot.asking import AskRequest, AskResult, ask
 from bot.runtime import Runtime
 from handlers.ask.message import question_quote
 from handlers.ask.sink import SlackAnswerSink
+from handlers.slack_text import plain_text
 
 LOOKING_IT_UP = "Looking that up…"
 
@@ -26,10 +27,15 @@ def command_event_id(command: Payload) -> str:
     return f"command:{command.get('trigger_id', '')}"
 
 
+def command_text(command: Payload) -> str:
+    """The question as the person typed it (Slack sends it with markup and entities)."""
+    return plain_text(str(command.get("text") or "")).strip()
+
+
 def command_ack_text(command: Payload) -> str:
     """The ephemeral text the command is acknowledged with: progress, or why not."""
     try:
-        check_question(str(command.get("text") or ""))
+        check_question(command_text(command))
     except QuestionRejected as rejected:
         return rejected.user_message
     return LOOKING_IT_UP
@@ -37,7 +43,7 @@ def command_ack_text(command: Payload) -> str:
 
 def process_ask_command(runtime: Runtime, client: WebClient, command: Payload) -> AskResult | None:
     """Post the quoted question, then stream the answer in its thread; None for bad input."""
-    text = str(command.get("text") or "")
+    text = command_text(command)
     try:
         check_question(text)
     except QuestionRejected:

@@ -17,6 +17,7 @@ from bot.asking import AskRequest, AskResult, ask
 from bot.runtime import Runtime
 from handlers.ask.sink import SlackAnswerSink
 from handlers.middleware import event_id_of, run_once
+from handlers.slack_text import plain_text
 
 log = logging.getLogger(__name__)
 
@@ -72,11 +73,11 @@ def question_request(event: Payload, event_id: str | None, *, bot_user_id: str =
 
 
 def question_text(text: str, bot_user_id: str = "") -> str:
-    """The text without the leading @mentions (and without any mention of the bot)."""
+    """What the person asked, as plain text: leading @mentions and the bot's mention removed."""
     text = _LEADING_MENTIONS.sub("", text)
     if bot_user_id:
         text = re.sub(rf"<@{re.escape(bot_user_id)}(?:\|[^>]*)?>", "", text)
-    return text.strip()
+    return plain_text(text).strip()
 
 
 def _via(event: Payload) -> str:

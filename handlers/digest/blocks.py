@@ -22,7 +22,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.digest.markdown import STATUS_MARK, headline_rows
-from bot.digest.model import Digest, ProposedCorrection, ThemeDigest, change
+from bot.digest.model import Digest, ProposedCorrection, ThemeDigest, change, failures_text
 from bot.mrkdwn import escape, truncate
 from handlers import action_ids
 
@@ -63,9 +63,8 @@ def fallback_text(digest: Digest) -> str:
 def _summary(digest: Digest) -> SectionBlock:
     rows = headline_rows(digest.counts, digest.previous)
     lines = [f"*{name}*: {value} ({delta})" for name, value, delta in rows]
-    text = f"*This week vs last week* ({digest.failures} failures routed to you)\n" + "\n".join(
-        lines
-    )
+    routed = failures_text(digest.failures)
+    text = f"*This week vs last week* ({routed} routed to you)\n" + "\n".join(lines)
     return SectionBlock(text=MarkdownTextObject(text=text))
 
 
@@ -74,7 +73,8 @@ def _theme_blocks(theme: ThemeDigest, permalink: Permalink) -> list[Block]:
     assignee = f" · assigned to <@{theme.assignee}>" if theme.assignee else ""
     lines = [
         f"*{_line(theme.label, 150)}*",
-        f"{theme.count} failures ({change(theme.count, theme.previous_count)} vs last week) · "
+        f"{failures_text(theme.count)} "
+        f"({change(theme.count, theme.previous_count)} vs last week) · "
         f"{STATUS_MARK.get(theme.status, theme.status)}{reason}{assignee}",
     ]
     for example in theme.examples:

@@ -26,6 +26,15 @@ USAGE = (
 )
 
 
+HELP = (
+    "*lastmile*\n"
+    "• Ask a question: mention me, DM me, open the assistant pane, or `/ask <question>`.\n"
+    "• Flag an answer with its buttons (👍 👎 *Correct it*, *Report*) or a 👎 reaction.\n"
+    "• Your flagged answers and their status are in my *Home* tab.\n"
+    "• Admins: `/lastmile owners list|add|remove|default` manages who reviews failures.\n" + USAGE
+)
+
+
 def is_owners_command(body: dict[str, Any]) -> bool:
     """Matcher: this listener takes only `/lastmile owners ...`."""
     return str(body.get("text") or "").strip().split(" ", 1)[0].lower() == "owners"
@@ -97,3 +106,9 @@ def register_owners_command(app: App, runtime: Runtime) -> None:
         ack(text=run_owners_command(runtime.store, str(command.get("text") or "")))
 
     app.command(action_ids.ADMIN_COMMAND, matchers=[is_owners_command])(on_owners)
+
+    def on_help(ack: Ack) -> None:
+        ack(text=HELP)
+
+    # Registered after the owners listener: takes `/lastmile`, `/lastmile help` and typos.
+    app.command(action_ids.ADMIN_COMMAND)(on_help)

@@ -14,6 +14,7 @@ from handlers.feedback.context import FeedbackContext, feedback_context
 from handlers.feedback.reactions import on_reaction
 from handlers.feedback.shortcut import on_report_shortcut
 from handlers.feedback.submit import on_closed, on_submit
+from handlers.middleware import event_id_of, run_once
 
 Body = dict[str, Any]
 __all__ = ["FeedbackContext", "feedback_context", "register"]
@@ -48,10 +49,14 @@ def register(app: App, runtime: Runtime) -> None:
     def on_report_answer_shortcut(ack: Ack, body: Body, client: WebClient) -> None:
         on_report_shortcut(ctx, ack, body, client)
 
+    def reaction_once(body: Body, client: WebClient, *, added: bool) -> None:
+        event = body["event"]
+        run_once(runtime, event_id_of(body), lambda: on_reaction(ctx, event, client, added=added))
+
     @app.event("reaction_added")
-    def on_reaction_added(event: Body, client: WebClient) -> None:
-        on_reaction(ctx, event, client, added=True)
+    def on_reaction_added(body: Body, client: WebClient) -> None:
+        reaction_once(body, client, added=True)
 
     @app.event("reaction_removed")
-    def on_reaction_removed(event: Body, client: WebClient) -> None:
-        on_reaction(ctx, event, client, added=False)
+    def on_reaction_removed(body: Body, client: WebClient) -> None:
+        reaction_once(body, client, added=False)

@@ -12,6 +12,7 @@ from slack_sdk.errors import SlackApiError
 from bot.feedback.home import home_data
 from bot.runtime import Runtime
 from handlers.home.view import home_view
+from handlers.middleware import event_id_of, run_once
 
 log = logging.getLogger(__name__)
 
@@ -20,9 +21,13 @@ def register(app: App, runtime: Runtime) -> None:
     """Register this package's listeners on `app`."""
 
     @app.event("app_home_opened")
-    def on_app_home_opened(event: dict[str, Any], client: WebClient) -> None:
-        if event.get("tab") != "home":
-            return
+    def on_app_home_opened(body: dict[str, Any], client: WebClient) -> None:
+        run_once(runtime, event_id_of(body), lambda: publish_home(runtime, body["event"], client))
+
+
+def publish_home(runtime: Runtime, event: dict[str, Any], client: WebClient) -> None:
+    """Publish the Home tab for the person who opened it."""
+    if event.get("tab") == "home":
         user = str(event["user"])
         data = home_data(runtime.store, user, tz=runtime.settings.tzinfo)
         try:

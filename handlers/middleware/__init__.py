@@ -9,10 +9,23 @@ from slack_bolt import App
 
 from bot.runtime import Runtime
 from handlers.middleware.delivery import ExactlyOnceEvents
-from handlers.middleware.events import MAX_ATTEMPTS, RESUMED, event_id_of, run_once
+from handlers.middleware.events import (
+    MAX_ATTEMPTS,
+    RESUMED,
+    event_id_of,
+    register_fallback,
+    run_once,
+)
 from handlers.middleware.redaction import protect_logs
 
-__all__ = ["MAX_ATTEMPTS", "RESUMED", "event_id_of", "register", "run_once"]
+__all__ = [
+    "MAX_ATTEMPTS",
+    "RESUMED",
+    "event_id_of",
+    "register",
+    "register_fallback",
+    "run_once",
+]
 
 
 def register(app: App, runtime: Runtime) -> None:

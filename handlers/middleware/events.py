@@ -19,20 +19,25 @@ How an Events API delivery flows (HTTP and Socket Mode alike):
    event goes back to `received` for a later sweep, or becomes `failed` after `MAX_ATTEMPTS`.
 4. After a crash between the ack and the end of the work, `handlers/resume.py` re-dispatches
    unfinished events through the app on start (and every minute): the listener runs again and
-   `run_once` takes the event once. An event no listener takes (quick, idempotent listeners
-   such as reactions or the Home tab) is marked done by the resume pass after it ran.
+   `run_once` takes the event once.
 
-Listeners that only do quick idempotent work need not call `run_once`. Commands, actions and
-view submissions have no event id: they are acknowledged and handled directly.
+Every event listener therefore goes through `run_once`, quick ones too (reactions, the Home
+tab, the assistant greeting): an event is `done` only when its work is, so the sweep never
+repeats finished work. An event no listener matches reaches the catch-all listener that
+`register_fallback` adds last, which acks it 200 and marks it `ignored` at once (stock Bolt
+would answer 404, and Slack may disable a subscription that keeps failing). Commands, actions
+and view submissions have no event id: they are acknowledged and handled directly.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Mapping
 from datetime import timedelta
 from typing import Any
 
+from slack_bolt import App
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.runtime import Runtime
@@ -65,8 +70,12 @@ def run_once(
 ) -> bool:
     """Run `work` for this event unless another worker has taken it; True when it ran to the end.
 
-    The event must have been recorded by the middleware (every `event_callback` is).
+    The event must have been recorded by the middleware (every `event_callback` is). A
+    payload without an event id cannot be de-duplicated and simply runs.
     """
+    if not event_id:
+        work()
+        return True
     store = runtime.store
     try:
         if not store.take_event(event_id, stale_before=runtime.clock() - stale_after(runtime)):
@@ -115,3 +124,13 @@ def _after_failure(runtime: Runtime, event_id: str, attempts: int, max_attempts:
     except SQLAlchemyError:
         # Left in `processing`: it becomes stale and a later sweep retakes it.
         logger.error("event %s: could not record the failure", event_id)
+
+
+def register_fallback(app: App, runtime: Runtime) -> None:
+    """Register LAST: acknowledge events no other listener took and mark them `ignored`."""
+
+    @app.event(re.compile(".+"))
+    def on_unhandled_event(body: dict[str, Any]) -> None:
+        event_id = event_id_of(body)
+        if event_id:
+            runtime.store.finish_event(event_id, "ignored")
