@@ -30,6 +30,7 @@ FIELDS = (
     "model",
     "provider",
     "confidence",
+    "sources",
     "theme_id",
 )
 FORMATS = ("jsonl", "csv")
@@ -57,6 +58,7 @@ def feedback_record(feedback: Feedback, answer: Answer, question: Question) -> R
         "model": answer.model,
         "provider": answer.provider,
         "confidence": answer.confidence,
+        "sources": list(answer.sources),
         "theme_id": feedback.theme_id,
     }
 
@@ -99,10 +101,17 @@ def write_records(records: Iterable[Record], out: TextIO, fmt: str) -> int:
         writer = csv.DictWriter(out, fieldnames=FIELDS, extrasaction="ignore")
         writer.writeheader()
         for record in records:
-            writer.writerow({k: "" if v is None else v for k, v in record.items()})
+            writer.writerow({key: _cell(value) for key, value in record.items()})
             count += 1
         return count
     for record in records:
         out.write(json.dumps(record, ensure_ascii=False) + "\n")
         count += 1
     return count
+
+
+def _cell(value: Any) -> Any:
+    """CSV cells: lists (sources) as JSON, None as empty."""
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    return "" if value is None else value

@@ -7,6 +7,7 @@ BOT_SCOPES = (
     "assistant:write",
     "channels:history",  # the digest finds its earlier post in an owner's channel
     "chat:write",
+    "chat:write.public",  # /ask and digests in public channels the bot hasn't joined
     "commands",
     "files:write",
     "groups:history",  # ... and in a private channel

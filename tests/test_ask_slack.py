@@ -21,6 +21,7 @@ from handlers.ask.assistant import GREETING, SUGGESTED_PROMPTS, THINKING
 from handlers.ask.command import LOOKING_IT_UP
 from storage import Store
 from tests.fakes import payloads
+from tests.fakes.response_url import response_url
 from tests.fakes.slack_app import (
     AppHarness,
     running_app,
@@ -155,6 +156,18 @@ def test_ask_command_text_is_stored_as_typed_and_escaped_once(harness: AppHarnes
     assert question.text == "What is the R&D <intern> budget?"
     assert "R&amp;D &lt;intern&gt;" in posted.params["text"]
     assert "&amp;amp;" not in posted.params["text"]
+
+
+def test_ask_command_where_the_bot_cannot_post_says_so_privately(harness: AppHarness) -> None:
+    harness.slack.fail_next("chat.postMessage", error="not_in_channel")
+    with response_url() as hook:
+        command = payloads.slash_command("/ask", QUESTION, user="W111")
+        command["response_url"] = hook.url
+        assert harness.sender.send_command(command).status == 200
+        [reply] = hook.wait()
+    harness.drain()
+    assert reply["response_type"] == "ephemeral" and "/invite @lastmile" in reply["text"]
+    assert stored_answers(harness.runtime.store) == []
 
 
 def test_ask_command_without_question_says_how_and_posts_nothing(harness: AppHarness) -> None:

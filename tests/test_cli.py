@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -12,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli import cli
+from bot.cli.common import configure_logging
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 README = PROJECT_ROOT / "README.md"
@@ -85,3 +87,16 @@ def test_doctor_names_missing_slack_token(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "[FAIL] slack token: SLACK_BOT_TOKEN is not set" in result.stdout
     assert "[ok  ] database" in result.stdout
+
+
+def test_debug_logging_never_turns_on_message_body_loggers() -> None:
+    configure_logging("DEBUG")
+    assert not logging.getLogger("slack_sdk.web.base_client").isEnabledFor(logging.DEBUG)
+    assert not logging.getLogger("alembic.runtime.migration").isEnabledFor(logging.INFO)
+
+
+def test_unwritable_sqlite_path_says_what_to_check(tmp_path: Path) -> None:
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path}/missing/dir/lastmile.db"}
+    result = _run(["db", "upgrade"], env, tmp_path)
+    assert result.returncode == 2
+    assert "folder exists and is writable" in result.stderr and "Traceback" not in result.stderr

@@ -9,6 +9,7 @@ from sqlmodel import select
 
 from bot.clock import ManualClock
 from bot.digest import build_digest, collect_failures, parse_week, render_markdown
+from bot.digest.model import failures_text, reason_text, themes_text, votes_text
 from storage import Store
 from storage.models import Feedback
 from tests.fakes.digest_data import install_owners, seed
@@ -149,3 +150,16 @@ def test_markdown_escapes_hostile_text(store: Store, clock: ManualClock, tmp_pat
     text = render_markdown(build_digest(store, people, parse_week("2026-W46")))
     assert "<!channel>" not in text and "[click](http" not in text
     assert "\\<!channel\\>" in text and "\\*\\*bold\\*\\*" in text
+
+
+def test_wording_is_for_people() -> None:
+    assert reason_text("wrong_facts") == "wrong facts"
+    assert reason_text("off_topic") == "did not answer the question"
+    assert reason_text("thumbs down") == "thumbs down"
+    assert (failures_text(1), failures_text(2)) == ("1 failure", "2 failures")
+    assert (themes_text(1), themes_text(3)) == ("1 theme", "3 themes")
+    assert (votes_text(0, 0.0), votes_text(1, 1.0), votes_text(4, 0.25)) == (
+        "no votes",
+        "100% of 1 vote",
+        "25% of 4 votes",
+    )

@@ -46,6 +46,7 @@ def _seed(store: Store, clock: ManualClock) -> None:
         prompt_version="p7",
         channel_id="C111",
         message_ts="1700.1",
+        sources=[{"title": "Leave policy", "path": "hr/leave.md", "url": None}],
     )
     assert answer.id is not None
     store.record_vote(answer_id=answer.id, user_id="U1", kind="down", source="button")
@@ -67,6 +68,7 @@ def test_records_carry_every_field(store: Store, clock: ManualClock) -> None:
     assert (down["kind"], down["question"], down["answer"]) == ("down", "Leave days?", "25.")
     assert (down["prompt_version"], down["model"], down["channel"]) == ("p7", "m1", "C111")
     assert correction["text"] == "30, since 2026"
+    assert down["sources"] == [{"title": "Leave policy", "path": "hr/leave.md", "url": None}]
 
 
 def test_filters_by_kind_date_and_owner(store: Store, clock: ManualClock) -> None:
@@ -109,3 +111,4 @@ def test_cli_writes_jsonl_to_stdout_and_csv_to_a_file(
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(out.read_text())))
     assert [r["kind"] for r in rows] == ["correction"] and rows[0]["text"] == "30, since 2026"
+    assert json.loads(rows[0]["sources"])[0]["path"] == "hr/leave.md"

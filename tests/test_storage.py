@@ -143,3 +143,14 @@ def test_sqlite_runs_in_wal_mode(tmp_path: object) -> None:
         timeout = connection.execute(text("PRAGMA busy_timeout")).scalar()
     assert mode == "wal" and timeout == 30000
     engine.dispose()
+
+
+def test_changed_vote_drops_the_old_votes_reason(store: Store) -> None:
+    answer_id = _answer(store)
+    store.record_vote(answer_id=answer_id, user_id="U2", kind="down", source="button")
+    store.annotate_vote(
+        answer_id=answer_id, user_id="U2", reason="outdated", source_link="https://x.io"
+    )
+    store.record_vote(answer_id=answer_id, user_id="U2", kind="up", source="button")
+    [row] = store.feedback_for_answer(answer_id)
+    assert (row.kind, row.reason, row.source_link) == ("up", None, None)

@@ -31,12 +31,36 @@ def load_settings() -> Settings:
     return settings
 
 
+QUIET_LOGGERS = {
+    # slack_sdk logs every Web API request body (questions, answers, modals) at DEBUG.
+    "slack_sdk": logging.INFO,
+    "slack_bolt.App": logging.INFO,
+    # Migration chatter on every command; markdown-it floods DEBUG when rendering digests.
+    "alembic": logging.WARNING,
+    "markdown_it": logging.WARNING,
+}
+
+
+class _DropNoise(logging.Filter):
+    """Bolt warns at every start when SLACK_BOT_TOKEN is set and we hand it a ready client."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "`token` will be unused" not in record.getMessage()
+
+
 def configure_logging(level: str) -> None:
-    """Plain log lines on stderr; tokens and request bodies are never logged by our code."""
+    """Plain log lines on stderr; tokens and message bodies are never logged, at any level."""
     logging.basicConfig(
         level=getattr(logging, level, logging.INFO),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    for name, floor in QUIET_LOGGERS.items():
+        logger = logging.getLogger(name)
+        logger.setLevel(max(floor, logging.getLogger().level))
+    logging.getLogger("slack_bolt.App").addFilter(_NOISE)
+
+
+_NOISE = _DropNoise()
 
 
 def open_store(settings: Settings) -> Store:
@@ -46,9 +70,14 @@ def open_store(settings: Settings) -> Store:
         upgrade(engine)
     except (SQLAlchemyError, ImportError, ValueError) as error:
         where = redact_url(settings.database_url)
+        hint = (
+            "Check that the folder exists and is writable."
+            if settings.database_url.startswith("sqlite")
+            else "Check that the server is running and the URL is right."
+        )
         fail(
             f"lastmile: cannot use the database at DATABASE_URL ({where}):\n"
-            f"  {first_line(error)}\nCheck that the server is running and the URL is right."
+            f"  {first_line(error)}\n{hint}"
         )
     return Store(engine)
 

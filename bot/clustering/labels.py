@@ -28,7 +28,7 @@ def key_terms_per_theme(texts: Sequence[str], labels: npt.NDArray[np.int64]) -> 
     vectorizer = CountVectorizer(
         ngram_range=(1, 2),
         stop_words=sorted(ENGLISH_STOP_WORDS | _EXTRA_STOP_WORDS),
-        token_pattern=r"(?u)\b[^\W\d_]{2,30}\b",
+        token_pattern=r"(?u)\b[^\W\d_]{2,30}(?:-[^\W\d_]{1,30})*\b",  # "wi-fi" is one word
     )
     try:
         counts = vectorizer.fit_transform(texts)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import sys
 from pathlib import Path
 
 from rich.console import Console
@@ -45,9 +47,10 @@ def show(console: Console, run: DemoRun, *, elapsed_s: float) -> None:
     console.print(f"{asked} questions in {elapsed_s:.1f} s. Try next:")
     dataset = run.directory / "dataset.jsonl"
     env = f"DATABASE_URL=sqlite:///{run.database}"
+    program = lastmile_command()
     for command in (
-        f"{env} lastmile export --dataset langfuse --output {dataset}",
-        f"{env} LASTMILE_KNOWLEDGE_DIR={run.directory / 'knowledge'} lastmile eval {dataset}",
+        f"{env} {program} export --dataset langfuse --output {dataset}",
+        f"{env} LASTMILE_KNOWLEDGE_DIR={run.directory / 'knowledge'} {program} eval {dataset}",
     ):
         console.print(f"  {command}", soft_wrap=True, highlight=False, markup=False)
 
@@ -99,3 +102,15 @@ def written(run: DemoRun) -> list[Path]:
     """The files a finished demo leaves (for tests and scripts)."""
     names = [f"digest-{p[0].digest.period.key}.md" for p in (run.digests1, run.digests2) if p]
     return [run.directory / name for name in names] + [run.directory / "thumbs-down.png"]
+
+
+def lastmile_command() -> str:
+    """How the reader can run lastmile: `lastmile` when on PATH, else e.g. `.venv/bin/lastmile`."""
+    installed = Path(sys.executable).parent / "lastmile"
+    on_path = shutil.which("lastmile")
+    if not installed.exists() or (on_path and Path(on_path).resolve() == installed.resolve()):
+        return "lastmile"
+    try:
+        return str(installed.relative_to(Path.cwd()))
+    except ValueError:
+        return str(installed)

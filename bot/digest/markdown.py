@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from bot.digest.model import Counts, Digest, ThemeDigest, change, failures_text, permalink
+from bot.digest.model import (
+    Counts,
+    Digest,
+    ThemeDigest,
+    change,
+    failures_text,
+    permalink,
+    reason_text,
+    themes_text,
+    votes_text,
+)
 
 STATUS_MARK = {"new": "🆕 new", "recurring": "🔁 recurring", "regressed": "⚠️ regressed"}
 
@@ -54,7 +64,8 @@ def render_markdown(digest: Digest) -> str:
     for number, theme in enumerate(digest.themes, start=1):
         lines += _theme(number, theme)
     if digest.hidden_themes:
-        lines.append(f"_{digest.hidden_themes} more theme(s) not shown (smaller or snoozed)._")
+        hidden = themes_text(digest.hidden_themes)
+        lines.append(f"_{hidden} more not shown (smaller or snoozed)._")
     lines += ["", "## Thumbs down by prompt version and model", ""]
     lines += ["| prompt | model | answers | thumbs down | per answer |", "|---|---|---:|---:|---:|"]
     for row in digest.by_version:
@@ -63,12 +74,12 @@ def render_markdown(digest: Digest) -> str:
             f"| {row.rate:.1%} |"
         )
     lines += ["", "## Daily thumbs-down rate", ""]
-    lines += [f"- {day.day:%a %d %b}: {day.rate:.0%} of {day.votes} votes" for day in digest.daily]
+    lines += [f"- {day.day:%a %d %b}: {votes_text(day.votes, day.rate)}" for day in digest.daily]
     return "\n".join(lines) + "\n"
 
 
 def _theme(number: int, theme: ThemeDigest) -> list[str]:
-    reason = f", mostly {_md(theme.top_reason)}" if theme.top_reason else ""
+    reason = f", mostly {_md(reason_text(theme.top_reason))}" if theme.top_reason else ""
     assignee = f", assigned to {_md(theme.assignee)}" if theme.assignee else ""
     lines = [
         f"### {number}. {_md(theme.label)}",

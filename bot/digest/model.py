@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from bot.digest.period import Period
+from bot.feedback.signals import REASON_LABELS
 
 STATUSES = ("new", "recurring", "regressed")
 
@@ -124,6 +125,23 @@ class Digest:
 def permalink(channel_id: str, message_ts: str) -> str:
     """A link to a message without asking Slack (it redirects to the right workspace)."""
     return f"https://slack.com/archives/{channel_id}/p{message_ts.replace('.', '')}"
+
+
+def reason_text(reason: str) -> str:
+    """A theme's most common reason in words (`wrong_facts` -> `wrong facts`)."""
+    return REASON_LABELS.get(reason, reason.replace("_", " ")).lower()
+
+
+def themes_text(count: int) -> str:
+    """`1 theme`, `3 themes`."""
+    return f"{count} theme" if count == 1 else f"{count} themes"
+
+
+def votes_text(votes: int, downs_rate: float) -> str:
+    """A day's thumbs-down share, or `no votes`."""
+    if not votes:
+        return "no votes"
+    return f"{downs_rate:.0%} of {votes} vote" + ("" if votes == 1 else "s")
 
 
 def failures_text(count: int) -> str:

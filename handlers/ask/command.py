@@ -6,9 +6,12 @@ people can give feedback on the answer where it is.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.webhook import WebhookClient
 
 from bot.answering import QuestionRejected, check_question
 from bot.asking import AskRequest, AskResult, ask
@@ -20,11 +23,30 @@ from handlers.slack_text import plain_text
 LOOKING_IT_UP = "Looking that up…"
 
 Payload = dict[str, Any]
+logger = logging.getLogger(__name__)
 
 
 def command_event_id(command: Payload) -> str:
     """A stable id for one slash-command invocation (commands have no event_id)."""
     return f"command:{command.get('trigger_id', '')}"
+
+
+CANNOT_POST_HERE = frozenset({"not_in_channel", "channel_not_found", "is_archived"})
+CANNOT_POST_MESSAGE = (
+    "I can't post in this channel, so I can't answer here. Invite me with `/invite @lastmile`, "
+    "or ask me in a direct message."
+)
+
+
+def tell_privately(command: Payload, text: str) -> None:
+    """An ephemeral reply through the command's response_url (works where the bot can't post)."""
+    url = str(command.get("response_url") or "")
+    if not url:
+        return
+    try:
+        WebhookClient(url, timeout=10).send(text=text, response_type="ephemeral")
+    except (OSError, SlackClientError) as error:
+        logger.warning("could not reply through response_url: %s", type(error).__name__)
 
 
 def command_text(command: Payload) -> str:
@@ -55,9 +77,15 @@ def process_ask_command(runtime: Runtime, client: WebClient, command: Payload) -
         thread_ts = asked.thread_ts  # a rerun: the question was already posted
     else:
         quote = question_quote(user, text)
-        posted = client.chat_postMessage(
-            channel=channel, text=quote, blocks=None, unfurl_links=False, unfurl_media=False
-        )
+        try:
+            posted = client.chat_postMessage(
+                channel=channel, text=quote, blocks=None, unfurl_links=False, unfurl_media=False
+            )
+        except SlackApiError as error:
+            if error.response.get("error") not in CANNOT_POST_HERE:
+                raise
+            tell_privately(command, CANNOT_POST_MESSAGE)
+            return None
         thread_ts = str(posted["ts"])
     request = AskRequest(text, user, channel, thread_ts, thread_ts, "command", event_id)
     sink = SlackAnswerSink(

@@ -22,7 +22,15 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.digest.markdown import STATUS_MARK, headline_rows
-from bot.digest.model import Digest, ProposedCorrection, ThemeDigest, change, failures_text
+from bot.digest.model import (
+    Digest,
+    ProposedCorrection,
+    ThemeDigest,
+    change,
+    failures_text,
+    reason_text,
+    themes_text,
+)
 from bot.mrkdwn import escape, truncate
 from handlers import action_ids
 
@@ -45,7 +53,7 @@ def digest_blocks(digest: Digest, permalink: Permalink) -> list[Block]:
     for theme in digest.themes:
         blocks += [DividerBlock(), *_theme_blocks(theme, permalink)]
     if digest.hidden_themes:
-        more = f"{digest.hidden_themes} more theme(s) not shown (smaller or snoozed)."
+        more = f"{themes_text(digest.hidden_themes)} more not shown (smaller or snoozed)."
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=more)]))
     if digest.by_version:
         blocks += [DividerBlock(), _versions(digest)]
@@ -56,7 +64,7 @@ def fallback_text(digest: Digest) -> str:
     """The notification text (and what screen readers get)."""
     return (
         f"lastmile digest for {escape(digest.owner_name)}, {digest.period.key}: "
-        f"{digest.failures} failures in {len(digest.themes)} theme(s)"
+        f"{failures_text(digest.failures)} in {themes_text(len(digest.themes))}"
     )
 
 
@@ -69,7 +77,7 @@ def _summary(digest: Digest) -> SectionBlock:
 
 
 def _theme_blocks(theme: ThemeDigest, permalink: Permalink) -> list[Block]:
-    reason = f" · mostly _{_line(theme.top_reason, 40)}_" if theme.top_reason else ""
+    reason = f" · mostly _{_line(reason_text(theme.top_reason), 40)}_" if theme.top_reason else ""
     assignee = f" · assigned to <@{theme.assignee}>" if theme.assignee else ""
     lines = [
         f"*{_line(theme.label, 150)}*",

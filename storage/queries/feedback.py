@@ -45,6 +45,8 @@ class FeedbackQueries(StoreBase):
             changed = existing.kind != kind
             if changed:
                 existing.kind, existing.source, existing.updated_at = kind, source, now
+                # The reason and link explained the old vote, not this one.
+                existing.reason = existing.text = existing.source_link = None
                 session.add(existing)
                 session.flush()
                 session.refresh(existing)
