@@ -59,6 +59,7 @@ def item_metadata(failure: Record) -> Record:
         "answer_id": failure.get("answer_id"),
         "feedback_id": failure.get("feedback_id"),
         "theme_id": failure.get("theme_id"),
+        "theme": failure.get("theme"),
         "channel": failure.get("channel"),
         "created_at": failure.get("created_at"),
     }

@@ -32,14 +32,17 @@ FIELDS = (
     "confidence",
     "sources",
     "theme_id",
+    "theme",
 )
 FORMATS = ("jsonl", "csv")
 
 Record = dict[str, Any]
 
 
-def feedback_record(feedback: Feedback, answer: Answer, question: Question) -> Record:
-    """One feedback row with its answer and question, flat and JSON-ready."""
+def feedback_record(
+    feedback: Feedback, answer: Answer, question: Question, theme: str | None = None
+) -> Record:
+    """One feedback row with its answer and question (and its theme's label), JSON-ready."""
     return {
         "feedback_id": feedback.id,
         "kind": feedback.kind,
@@ -60,6 +63,7 @@ def feedback_record(feedback: Feedback, answer: Answer, question: Question) -> R
         "confidence": answer.confidence,
         "sources": list(answer.sources),
         "theme_id": feedback.theme_id,
+        "theme": theme,
     }
 
 
@@ -76,7 +80,8 @@ def export_records(
     for feedback, answer, question in rows:
         if owner is not None and not _owned_by(store, owner, feedback, answer, question, themes):
             continue
-        yield feedback_record(feedback, answer, question)
+        theme = themes.get(feedback.theme_id) if feedback.theme_id is not None else None
+        yield feedback_record(feedback, answer, question, theme.label if theme else None)
 
 
 def _owned_by(

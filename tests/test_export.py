@@ -10,12 +10,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from sqlmodel import select
 
 from bot.cli import cli
 from bot.clock import ManualClock
 from bot.export import FIELDS, export_records
 from storage import Store
-from storage.models import Owner
+from storage.models import Feedback, Owner, Theme
 
 REQUIRED = {
     "feedback_id",
@@ -112,3 +113,16 @@ def test_cli_writes_jsonl_to_stdout_and_csv_to_a_file(
     rows = list(csv.DictReader(io.StringIO(out.read_text())))
     assert [r["kind"] for r in rows] == ["correction"] and rows[0]["text"] == "30, since 2026"
     assert json.loads(rows[0]["sources"])[0]["path"] == "hr/leave.md"
+
+
+def test_records_name_their_theme(store: Store, clock: ManualClock) -> None:
+    _seed(store, clock)
+    with store.session() as session:
+        theme = Theme(label="leave days", first_seen=clock(), last_seen=clock())
+        session.add(theme)
+        session.flush()
+        for row in session.exec(select(Feedback)).all():
+            row.theme_id = theme.id
+            session.add(row)
+    records = list(export_records(store))
+    assert [record["theme"] for record in records] == ["leave days", "leave days"]

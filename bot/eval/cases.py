@@ -49,7 +49,7 @@ def _case(row: Row, question: Any, expected: Any) -> EvalCase:
         question=text,
         expected=_text(expected, "answer", "output", "expected"),
         reason=meta.get("reason"),
-        theme=str(meta.get("theme_id") or ""),
+        theme=str(meta.get("theme") or meta.get("theme_id") or ""),
         prompt_version=str(meta.get("prompt_version") or ""),
         model=str(meta.get("model") or ""),
     )
@@ -79,7 +79,8 @@ def read_cases(rows: Iterable[Row]) -> list[EvalCase]:
         elif case.question and case.expected:
             cases.append(case)
     for failure in failures_with_corrections(exported):
-        meta = {k: failure.get(k) for k in ("reason", "theme_id", "prompt_version", "model")}
+        keys = ("reason", "theme", "theme_id", "prompt_version", "model")
+        meta = {key: failure.get(key) for key in keys}
         row = {"id": f"lastmile-answer-{failure.get('answer_id')}", "metadata": meta}
         cases.append(_case(row, failure.get("question"), failure.get("text")))
     return cases

@@ -28,7 +28,8 @@ def results_table(report: EvalReport) -> Table:
         table.add_column(column, justify="left" if column == "group" else "right")
     results = report.results
     for name, (fixed, failing) in _groups(results, lambda r: r.theme or "-").items():
-        table.add_row(f"theme {name}", str(fixed), str(failing))
+        shown = f"theme {name}" if name.isdigit() or name == "-" else name
+        table.add_row(shown, str(fixed), str(failing))
     by_version = _groups(results, lambda r: r.prompt_version or "-")
     for name, (fixed, failing) in by_version.items():
         table.add_row(f"was {name}", str(fixed), str(failing), style="dim")
