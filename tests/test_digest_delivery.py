@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -127,3 +129,30 @@ def test_crash_after_post_is_reconciled_from_history_without_reposting(
     runs = {run.owner_id: run for run in store.digest_runs(W46.key)}
     assert {run.status for run in runs.values()} == {"posted"}
     assert posted_ts in {run.message_ts for run in runs.values()}
+
+
+def test_two_processes_sending_at_once_post_one_digest_per_owner(
+    store: Store, clock: ManualClock, tmp_path: Path, slack: FakeSlackApi, database_url: str
+) -> None:
+    _prepare(store, clock, tmp_path)
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "PYTHONPATH": str(Path(__file__).resolve().parents[1]),
+        "DATABASE_URL": database_url,
+        "SLACK_BOT_TOKEN": "xoxb-test",
+        "SLACK_API_URL": slack.api_url,
+        "LASTMILE_OWNERS_FILE": str(tmp_path / "owners.toml"),
+    }
+    command = [sys.executable, "-c", "from bot.cli import main; main()", "digest", "--send"]
+    command += ["--week", W46.key]
+    # Two real processes (separate interpreters, engines and pools), started together.
+    processes = [
+        subprocess.Popen(command, env=env, cwd=tmp_path, stdout=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    outputs = [process.communicate(timeout=120)[0] for process in processes]
+    assert [process.returncode for process in processes] == [0, 0], outputs
+    for channel in CHANNELS:
+        assert len(_digests(slack, channel)) == 1
+    assert len(slack.calls_to("chat.postMessage")) == len(CHANNELS)
+    assert {run.status for run in store.digest_runs(W46.key)} == {"posted"}
