@@ -31,8 +31,17 @@ FALLBACK_TEXT_CHARS = 3_000
 
 
 def stream_markdown(text: str) -> str:
-    """Model text made inert for streamed markdown: no mentions, no `[label](url)` links."""
-    return escape(text).replace("[", "\\[")
+    """Model text as standard Markdown that can't ping anyone or hide a link.
+
+    `markdown_text` is standard Markdown (Slack's chat.startStream/appendStream and markdown
+    block references), so quotes (`> `), `&` and the rest pass through and render as written.
+    Only what could make a mention or a link is neutralised: `<` becomes the entity `&lt;` (no
+    `<!channel>`, `<@U..>`, `<url|label>` or `<https://..>` can form, and no raw `<` ever
+    reaches Slack), `[` is backslash-escaped (no `[label](url)`, `![..](..)` or `[1]: url`),
+    and so is `\\` itself, so a model can't cancel our escape with its own. See
+    docs/answering.md, "Streaming text".
+    """
+    return text.replace("\\", "\\\\").replace("[", "\\[").replace("<", "&lt;")
 
 
 class StreamingReply:
@@ -133,7 +142,7 @@ class StreamingReply:
 
 
 def _pieces(raw: str) -> list[str]:
-    # Escaping grows text at most 5x (`&` -> `&amp;`), so raw pieces of a fifth of the limit
+    # Escaping grows text at most 4x (`<` -> `&lt;`), so raw pieces of a quarter of the limit
     # always fit one call, and no escape sequence is ever cut in two.
-    size = STREAM_TEXT_CHARS // 5
+    size = STREAM_TEXT_CHARS // 4
     return [stream_markdown(raw[i : i + size]) for i in range(0, len(raw), size)]

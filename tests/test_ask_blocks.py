@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from slack_sdk.models.blocks import ContextBlock, MarkdownTextObject
+
 from bot.answering import AnswerOutcome, Source
 from handlers.ask.assistant import thread_title
 from handlers.ask.events import question_text
@@ -58,6 +60,14 @@ def test_footer_has_sources_confidence_and_controls_but_no_controls_on_failure()
     assert types == ["context", "context_actions", "actions"]
     failed = AnswerOutcome("sorry", "anthropic", "m", "p@1", confidence_line="No answer", error="x")
     assert [b["type"] for b in block_dicts(footer_blocks(8, failed))] == ["context"]
+
+
+def test_footer_numbers_sources_like_the_citations_in_the_answer() -> None:
+    sources = [Source("Expenses", "e.md", "https://wiki/e"), Source("Travel", "t.md")]
+    outcome = AnswerOutcome("Taxis [1]; trains [2].", "offline", "m", "p@1", sources, 0.8, "ok")
+    meta = footer_blocks(9, outcome)[0]
+    assert isinstance(meta, ContextBlock) and isinstance(meta.elements[0], MarkdownTextObject)
+    assert meta.elements[0].text == "Sources: [1] <https://wiki/e|Expenses>, [2] Travel"
 
 
 def test_question_text_drops_leading_mentions_and_the_bot() -> None:

@@ -65,7 +65,7 @@ def test_first_chunk_starts_at_once_then_one_flush_per_interval(slack: FakeSlack
 
 def test_long_answer_is_split_into_calls_within_the_markdown_limit(slack: FakeSlackApi) -> None:
     streaming = reply(slack, Ticker())
-    text = "&" * (STREAM_TEXT_CHARS // 2)  # escapes to 2.5x the limit
+    text = "<" * (STREAM_TEXT_CHARS // 2)  # escapes to `&lt;`: twice the limit
     streaming.append(text)
     streaming.finish(stream_blocks=FOOTER, full_blocks=FULL)
     sizes = [len(c.params["chunks"][0]["text"]) for c in slack.calls if c.params.get("chunks")]
@@ -97,3 +97,30 @@ def test_fallback_updates_are_throttled_too(slack: FakeSlackApi) -> None:
     # post at 0.0, update at 1.2 (first tick >= 1 s later), then the final update with blocks
     assert methods == ["chat.postMessage", "chat.update", "chat.update"]
     assert slack.calls_to("chat.update")[-1].params["blocks"][0]["type"] == "section"
+
+
+def test_streamed_markdown_renders_quotes_ampersands_and_citations_as_written() -> None:
+    answer = "From *Expenses* [1]:\n> Taxis & trains are fine.\n\nSee also *Travel* [2]."
+    assert stream_markdown(answer) == (
+        "From *Expenses* \\[1]:\n> Taxis & trains are fine.\n\nSee also *Travel* \\[2]."
+    )
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "<!channel> <!here> <!everyone> <!subteam^S123> <@U123> <#C123>",
+        "<https://evil.example|your payslip>",
+        "&lt;!channel&gt; and <https://evil.example>",
+        "[your payslip](https://evil.example) ![x](https://evil.example/a.png)",
+        "\\[payslip](https://evil.example)",  # a backslash of its own can't cancel ours
+        "[payslip]\n\n[payslip]: https://evil.example",
+    ],
+)
+def test_streamed_markdown_can_never_ping_or_hide_a_link(hostile: str) -> None:
+    safe = stream_markdown(hostile)
+    assert "<" not in safe  # no Slack token (<!channel>, <@U..>, <url|label>) or autolink
+    # Every `[` is preceded by an odd number of backslashes: escaped, never a link opener.
+    for at in (i for i, char in enumerate(safe) if char == "["):
+        run = len(safe[:at]) - len(safe[:at].rstrip("\\"))
+        assert run % 2 == 1, safe

@@ -5,21 +5,25 @@ Mapping (documented in docs/answering.md):
 - provider failed                       -> 0.0, "No answer: check before relying on this"
 - no cited source                       -> <= 0.1, "No source found: check before relying on this"
 - confidence >= 0.6                     -> "Grounded in N source(s)"
+  (never when another file matches the question as well as the top one: see `confidence`)
 - otherwise                             -> "Weak support: check before relying on this"
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
+from bot.answering.citations import renumber
 from bot.answering.knowledge import Hit
 from bot.answering.types import Grounding, Passage, Source
 
 GROUNDED = 0.6
-AGREEMENT_COVERAGE = 0.5
+RIVAL_SCORE = 0.8
+"""Another file whose hit covers as much of the question and scores within this share of the
+top hit is a rival: retrieval cannot tell which of the two answers the question."""
+RIVAL_FACTOR = 0.6
+"""Enough to keep even a full-coverage LLM answer (0.9 x 0.6) under GROUNDED."""
 _FACTOR: dict[Grounding, float] = {"llm": 0.9, "extractive": 0.8}
-_CITATION = re.compile(r"\[(\d{1,2})\]")
 
 NO_SOURCE_LINE = "No source found: check before relying on this"
 WEAK_LINE = "Weak support: check before relying on this"
@@ -27,13 +31,28 @@ FAILED_LINE = "No answer: check before relying on this"
 
 
 def confidence(hits: Sequence[Hit], sources: Sequence[Source], grounding: Grounding) -> float:
-    """Top hit's coverage scaled by how the answer was made, plus 0.1 when 2+ files agree."""
+    """Top hit's coverage scaled by how the answer was made, and by RIVAL_FACTOR with a rival.
+
+    Two files matching equally well is not agreement: in a knowledge folder it is most often an
+    outdated page next to its replacement, or a question too vague to tell ("pay day" is in the
+    payroll, sick pay and invoice pages), so it lowers confidence below GROUNDED.
+    """
     if not hits or not sources:
         # An LLM may still answer from general knowledge; extractive answers cannot.
         return 0.1 if grounding == "llm" else 0.0
-    agreeing = {hit.passage.path for hit in hits if hit.coverage >= AGREEMENT_COVERAGE}
-    bonus = 0.1 if len(agreeing) >= 2 else 0.0
-    return round(min(1.0, hits[0].coverage * _FACTOR[grounding] + bonus), 3)
+    top = hits[0]
+    value = top.coverage * _FACTOR[grounding]
+    if any(_rivals(top, hit) for hit in hits[1:]):
+        value *= RIVAL_FACTOR
+    return round(min(1.0, value), 3)
+
+
+def _rivals(top: Hit, other: Hit) -> bool:
+    return (
+        other.passage.path != top.passage.path
+        and other.coverage >= top.coverage
+        and other.score >= RIVAL_SCORE * top.score
+    )
 
 
 def confidence_line(value: float, sources: Sequence[Source]) -> str:
@@ -47,12 +66,18 @@ def confidence_line(value: float, sources: Sequence[Source]) -> str:
 
 
 def cited_sources(text: str, context: Sequence[Passage], grounding: Grounding) -> list[Source]:
-    """Files the answer cites as [n]; an uncited LLM answer falls back to all context files."""
-    cited = [int(n) for n in _CITATION.findall(text) if 1 <= int(n) <= len(context)]
-    if not cited and grounding == "llm":
-        cited = list(range(1, len(context) + 1))
+    """Files a provider's text cites as passage numbers [n], in the order of their first citation
+    (the order they are listed and renumbered in, see bot/answering/citations.py)."""
+    return listed_sources(renumber(text, context)[1], context, grounding)
+
+
+def listed_sources(
+    cited: list[Source], context: Sequence[Passage], grounding: Grounding
+) -> list[Source]:
+    """The cited files; an LLM answer that cites nothing lists every context file instead."""
+    if cited or grounding != "llm":
+        return cited
     sources: dict[str, Source] = {}
-    for n in cited:
-        passage = context[n - 1]
+    for passage in context:
         sources.setdefault(passage.path, Source(passage.title, passage.path, passage.url))
     return list(sources.values())

@@ -5,11 +5,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 
+from bot.answering.citations import CitationNumbers, RenumberedAnswerer
 from bot.answering.confidence import (
     FAILED_LINE,
-    cited_sources,
     confidence,
     confidence_line,
+    listed_sources,
 )
 from bot.answering.deadline import StreamResult, stream_with_deadline
 from bot.answering.knowledge import Hit, KnowledgeBase
@@ -22,6 +23,7 @@ from bot.answering.types import (
     Clock,
     QuestionRejected,
     QuestionTooLong,
+    Source,
     Turn,
     VerifiedEntry,
 )
@@ -83,10 +85,17 @@ def answer_question(
         )
     hits = _retrieve(knowledge, text, history)
     request = AnswerRequest(text, tuple(history), tuple(h.passage for h in hits), prompt)
+    # Citations are renumbered as they stream, so [n] is always the n-th listed source.
+    numbers = CitationNumbers(request.context)
     result = stream_with_deadline(
-        answerer, request, on_chunk=on_chunk, clock=clock, deadline=started + deadline_s
+        RenumberedAnswerer(answerer, numbers),
+        request,
+        on_chunk=on_chunk,
+        clock=clock,
+        deadline=started + deadline_s,
     )
-    return _outcome(answerer, request, hits, result, on_chunk, _elapsed_ms(clock, started))
+    sources = listed_sources(numbers.sources, request.context, answerer.grounding)
+    return _outcome(answerer, request, hits, sources, result, on_chunk, _elapsed_ms(clock, started))
 
 
 def _retrieve(knowledge: KnowledgeBase, question: str, history: Sequence[Turn]) -> list[Hit]:
@@ -102,6 +111,7 @@ def _outcome(
     answerer: Answerer,
     request: AnswerRequest,
     hits: list[Hit],
+    sources: list[Source],
     result: StreamResult,
     on_chunk: Callable[[str], None],
     latency_ms: int,
@@ -121,7 +131,6 @@ def _outcome(
             model=answerer.model,
             prompt_version=version,
         )
-    sources = cited_sources(result.text, request.context, answerer.grounding)
     value = confidence(hits, sources, answerer.grounding)
     return AnswerOutcome(
         text=result.text,

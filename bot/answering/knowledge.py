@@ -1,4 +1,9 @@
-"""The knowledge base: Markdown passages searched with BM25 (Okapi, k1=1.2, b=0.75)."""
+"""The knowledge base: Markdown passages searched with BM25 (Okapi, k1=1.2, b=0.75).
+
+Passages and questions go through the same light stemmer (bot/answering/stem.py); questions also
+get workplace synonyms (bot/answering/synonyms.py). Ranking is BM25 over question *concepts* (a
+word or any of its synonyms, whichever scores best), and a hit must cover enough of them.
+"""
 
 from __future__ import annotations
 
@@ -8,18 +13,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.answering.markdown import read_passages
-from bot.answering.text import tokens
+from bot.answering.stem import terms
+from bot.answering.synonyms import SYNONYM_CREDIT, Concept, concepts
 from bot.answering.types import Passage
 
 K1 = 1.2
 B = 0.75
 MIN_COVERAGE = 0.3
-"""A hit must contain at least this idf-weighted share of the question's words."""
+"""A hit must contain at least this weighted share of the question's concepts."""
+UNKNOWN_WEIGHT = 1.0
+"""The weight of a question word found nowhere in the knowledge, in a strong match (`search`)."""
 
 
 @dataclass(frozen=True)
 class Hit:
-    """A retrieved passage; `coverage` in [0, 1] is the idf-weighted share of query words it has."""
+    """A retrieved passage; `coverage` in [0, 1]: the weighted share of question concepts in it."""
 
     passage: Passage
     score: float
@@ -34,7 +42,7 @@ class KnowledgeBase:
         self._lengths: list[int] = []
         self._postings: dict[str, list[tuple[int, int]]] = {}
         for index, passage in enumerate(passages):
-            words = tokens(f"{passage.title} {passage.heading} {passage.text}")
+            words = terms(f"{passage.title} {passage.heading} {passage.text}")
             self._lengths.append(len(words))
             for word, count in Counter(words).items():
                 self._postings.setdefault(word, []).append((index, count))
@@ -51,38 +59,77 @@ class KnowledgeBase:
                 passages.extend(read_passages(path, folder))
         return cls(passages)
 
-    def idf(self, word: str) -> float:
-        """BM25's idf (never negative: Lucene's variant)."""
+    def idf(self, term: str) -> float:
+        """BM25's idf of a stemmed term (never negative: Lucene's variant)."""
         n = len(self.passages)
-        df = len(self._postings.get(word, ()))
+        df = len(self._postings.get(term, ()))
         return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
 
-    def weight(self, word: str) -> float:
-        """A word's share in coverage: 1 for a word in every passage, more the rarer it is.
+    def weight(self, concept: Concept) -> float | None:
+        """A concept's share in coverage: 1 for a word in every passage, more the rarer it is.
 
-        Unknown words weigh like the rarest, so an off-topic question gets low coverage, but
-        unlike BM25's idf a word found everywhere still counts, which matters in small folders.
+        The word's own rarity counts, else its rarest synonym's; None when the knowledge never
+        mentions it. Unlike BM25's idf a word found everywhere still counts (small folders).
         """
-        n = len(self.passages)
-        return 1.0 + math.log((n + 1) / (len(self._postings.get(word, ())) + 1))
+        known = [t for t in concept.all_terms if t in self._postings]
+        if not known:
+            return None
+        first = known[0] if known[0] == concept.term else min(known, key=self._df)
+        return 1.0 + math.log((len(self.passages) + 1) / (self._df(first) + 1))
+
+    def _df(self, term: str) -> int:
+        return len(self._postings.get(term, ()))
 
     def search(self, query: str, *, limit: int = 5) -> list[Hit]:
-        """The best passages for `query` with coverage >= MIN_COVERAGE, best first."""
-        words = list(dict.fromkeys(tokens(query)))
-        if not words or not self.passages:
+        """The best passages for `query` with coverage >= MIN_COVERAGE, best first.
+
+        Coverage is the weighted share of the question's concepts a passage has. A concept the
+        knowledge never mentions weighs like the rarest word, so an off-topic question ("is
+        there parking at the office?") matches nothing. But in a *strong* match, a passage with
+        every known concept, at least two, it weighs only UNKNOWN_WEIGHT: "expense a taxi
+        *ride*" is still answered from the Taxis section.
+        """
+        wanted = concepts(query)
+        if not wanted or not self.passages:
             return []
-        idf = {word: self.idf(word) for word in words}
-        weights = {word: self.weight(word) for word in words}
-        total = sum(weights.values())
+        known = [(c, w) for c in wanted if (w := self.weight(c)) is not None]
         scores: dict[int, float] = {}
         covered: dict[int, float] = {}
-        for word in words:
-            for index, count in self._postings.get(word, ()):
-                norm = K1 * (1 - B + B * self._lengths[index] / self._average)
-                scores[index] = scores.get(index, 0.0) + idf[word] * count * (K1 + 1) / (
-                    count + norm
-                )
-                covered[index] = covered.get(index, 0.0) + weights[word]
-        ranked = sorted(scores, key=lambda i: (-scores[i], i))
-        hits = [Hit(self.passages[i], scores[i], covered[i] / total) for i in ranked]
+        matched: Counter[int] = Counter()
+        for concept, weight in known:
+            for index, (score, credit) in self._matches(concept).items():
+                scores[index] = scores.get(index, 0.0) + score
+                covered[index] = covered.get(index, 0.0) + weight * credit
+                matched[index] += 1
+        known_total = sum(w for _, w in known)
+        unknown = len(wanted) - len(known)
+        rarest = 1.0 + math.log(len(self.passages) + 1)
+        hits = []
+        for index in sorted(scores, key=lambda i: (-scores[i], i)):
+            strong = matched[index] == len(known) >= 2
+            total = known_total + unknown * (UNKNOWN_WEIGHT if strong else rarest)
+            hits.append(Hit(self.passages[index], scores[index], covered[index] / total))
         return [hit for hit in hits if hit.coverage >= MIN_COVERAGE][:limit]
+
+    def _matches(self, concept: Concept) -> dict[int, tuple[float, float]]:
+        """Per passage: the concept's BM25 score and its coverage credit.
+
+        The word and its synonyms act as one term (as Lucene's SynonymQuery does): their counts
+        add up, synonyms at SYNONYM_CREDIT, before BM25's saturation, and the idf is the word's
+        own (a rarer synonym must not outrank passages that use the asker's word) or, for a word
+        the knowledge lacks, its commonest synonym's.
+        """
+        counts: dict[int, float] = {}
+        credits: dict[int, float] = {}
+        for term in concept.all_terms:
+            credit = 1.0 if term == concept.term else SYNONYM_CREDIT
+            for index, count in self._postings.get(term, ()):
+                counts[index] = counts.get(index, 0.0) + credit * count
+                credits[index] = max(credits.get(index, 0.0), credit)
+        known = [t for t in concept.all_terms if t in self._postings]
+        idf = self.idf(concept.term if concept.term in self._postings else max(known, key=self._df))
+        found: dict[int, tuple[float, float]] = {}
+        for index, tf in counts.items():
+            norm = K1 * (1 - B + B * self._lengths[index] / self._average)
+            found[index] = (idf * tf * (K1 + 1) / (tf + norm), credits[index])
+        return found

@@ -1,10 +1,17 @@
-"""The offline provider: no key, no network; quotes the best sentences of the retrieved passages."""
+"""The offline provider: no key, no network; quotes the best sentences of the retrieved passages.
+
+Like any provider it cites the context's passage numbers ([1] is the top passage, "See also"
+names other files by their first passage's number); `answer_question` renumbers them so they
+count 1, 2, 3 in the order the sources are listed (bot/answering/citations.py).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from bot.answering.text import sentences, tokens
+from bot.answering.stem import terms
+from bot.answering.synonyms import query_terms
+from bot.answering.text import sentences
 from bot.answering.types import AnswerRequest, Grounding, Passage
 
 OFFLINE_MODEL = "offline-retrieval"
@@ -26,7 +33,7 @@ class OfflineAnswerer:
         if not request.context:
             yield DONT_KNOW
             return
-        words = set(tokens(request.question))
+        words = query_terms(request.question)
         top = request.context[0]
         heading = f", {top.heading}" if top.heading and top.heading != top.title else ""
         yield f"From *{top.title}*{heading} [1]:\n"
@@ -38,9 +45,9 @@ class OfflineAnswerer:
 
 
 def best_sentences(passage: Passage, words: set[str], limit: int = MAX_SENTENCES) -> list[str]:
-    """The `limit` sentences sharing most words with the question, in document order."""
+    """The `limit` sentences sharing most (stemmed) words with the question, in document order."""
     candidates = sentences(passage.text)
-    scored = [(len(words & set(tokens(s))), i) for i, s in enumerate(candidates)]
+    scored = [(len(words & set(terms(s))), i) for i, s in enumerate(candidates)]
     chosen = sorted(i for score, i in sorted(scored, key=lambda p: (-p[0], p[1]))[:limit] if score)
     if not chosen:
         chosen = list(range(min(limit, len(candidates))))

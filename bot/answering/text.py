@@ -1,4 +1,7 @@
-"""Tokenising for retrieval and matching: lowercase words, no stop words, plurals folded."""
+"""Tokenising: lowercase words, no stop words, plurals folded (verified-answer matching, the demo).
+
+Retrieval stems on top of the same stop words: bot/answering/stem.py.
+"""
 
 from __future__ import annotations
 
@@ -17,7 +20,8 @@ STOP_WORDS = frozenset(
     their theirs them themselves then there these they this those through to too under until
     up very was we were what when where which while who whom why will with would you your
     yours yourself yourselves please hi hello hey thanks thank anyone know tell get got need
-    want way ok okay""".split()
+    want way ok okay aren isn don doesn didn won wasn weren haven hasn cannot
+    shouldn couldn wouldn""".split()
 )
 
 

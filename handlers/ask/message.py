@@ -65,7 +65,9 @@ def footer_blocks(answer_id: int, outcome: AnswerOutcome) -> list[Block]:
     """Sources and confidence line, then the feedback controls (none for a failed answer)."""
     lines = []
     if outcome.sources:
-        lines.append("Sources: " + ", ".join(source_link(s) for s in outcome.sources))
+        # Numbered like the answer's citations: [n] in the text is the n-th source here.
+        listed = (f"[{n}] {source_link(s)}" for n, s in enumerate(outcome.sources, start=1))
+        lines.append("Sources: " + ", ".join(listed))
     if outcome.confidence_line:
         lines.append(escape(outcome.confidence_line))
     blocks: list[Block] = []
