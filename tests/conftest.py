@@ -63,6 +63,19 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 
 
 @pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A private PostgreSQL schema for tests only PostgreSQL can run (marked `postgres`)."""
+    yield from _isolated_postgres_url()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark tests that use `postgres_url` as `postgres`, so CI refuses to skip them."""
+    for item in items:
+        if "postgres_url" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.postgres)
+
+
+@pytest.fixture
 def store(database_url: str, clock: ManualClock) -> Iterator[Store]:
     """A migrated Store on a fresh database, using the manual clock."""
     engine = make_engine(database_url)

@@ -1,4 +1,7 @@
-"""The database restarts during a click (PostgreSQL): the click is kept and stored exactly once."""
+"""The database restarts during a click: the click is kept and stored exactly once.
+
+PostgreSQL only (SQLite has no server to restart); `postgres_url` marks the tests `postgres`.
+"""
 
 from __future__ import annotations
 
@@ -16,11 +19,9 @@ from tests.fakes.tcp_proxy import TcpProxy
 
 
 @pytest.fixture
-def proxied(database_url: str) -> Iterator[tuple[str, TcpProxy]]:
+def proxied(postgres_url: str) -> Iterator[tuple[str, TcpProxy]]:
     """The test database reached through a TCP proxy that can be taken down and back up."""
-    if database_url.startswith("sqlite"):
-        pytest.skip("a restart needs a database server")
-    url = make_url(normalize_url(database_url))
+    url = make_url(normalize_url(postgres_url))
     with TcpProxy(url.host or "127.0.0.1", url.port or 5432) as proxy:
         yield (
             url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False),
@@ -53,11 +54,19 @@ def test_click_while_database_is_down_is_stored_once_when_it_is_back(
     engine.dispose()
 
 
+@pytest.fixture
+def postgres_store(postgres_url: str, clock: ManualClock) -> Iterator[Store]:
+    """A migrated Store on a private PostgreSQL schema."""
+    engine = make_engine(postgres_url)
+    upgrade(engine)
+    yield Store(engine, clock=clock)
+    engine.dispose()
+
+
 def test_backends_terminated_mid_session_are_replaced_transparently(
-    store: Store, clock: ManualClock
+    postgres_store: Store, clock: ManualClock
 ) -> None:
-    if store.dialect != "postgresql":
-        pytest.skip("pg_terminate_backend is PostgreSQL")
+    store = postgres_store
     with feedback_app(store, clock) as kit:
         answer = kit.answer()
         with store.engine.connect() as pooled:  # the app's pooled connection, nobody else's
