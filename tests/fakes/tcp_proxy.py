@@ -1,55 +1,102 @@
 """`TcpProxy`: a loopback TCP forwarder that can be taken down and brought back on the same port.
 
-Point a database URL at the proxy; `down()` closes the listening socket and every open
-connection (what clients see when the database restarts), `up()` listens again on the same
-port, so pooled connections are dead and new ones work.
+Point a database URL at the proxy; `down()` cuts every open connection and resets new ones at
+once (what clients see when the database restarts), `up()` forwards again, so pooled
+connections are dead and new ones work.
 
     with TcpProxy("127.0.0.1", 5432) as proxy:
         url = f"postgresql://postgres@127.0.0.1:{proxy.port}/test"
+
+The listening socket stays open while "down": were it closed, another socket of this machine
+could take the port before `up()` binds it again. A forwarded socket is closed only after the
+threads pumping through it have stopped, so no thread ever writes to a reused descriptor.
 """
 
 from __future__ import annotations
 
 import contextlib
 import socket
+import struct
 import threading
 from types import TracebackType
 from typing import Self
 
+JOIN_S = 10.0
+"""A bound on waiting for a pump thread; they stop as soon as their sockets are shut down."""
+
+
+def _reset(sock: socket.socket) -> None:
+    """Close with an RST, as a host with nothing listening answers."""
+    with contextlib.suppress(OSError):
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    sock.close()
+
+
+def _pump(src: socket.socket, dst: socket.socket) -> None:
+    with contextlib.suppress(OSError):
+        while data := src.recv(65536):
+            dst.sendall(data)
+    for sock in (src, dst):  # one side ended: end the other direction too
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
+
+
+class _Link:
+    """One forwarded connection: its two sockets and the two threads pumping between them."""
+
+    def __init__(self, client: socket.socket, server: socket.socket) -> None:
+        self.sockets = (client, server)
+        self.pumps = [
+            threading.Thread(target=_pump, args=pair, daemon=True)
+            for pair in ((client, server), (server, client))
+        ]
+        for pump in self.pumps:
+            pump.start()
+
+    def cut(self) -> None:
+        """Shut both sockets down, wait for the pumps to stop, then close the sockets."""
+        for sock in self.sockets:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+        for pump in self.pumps:
+            pump.join(JOIN_S)
+        for sock in self.sockets:
+            sock.close()
+
 
 class TcpProxy:
-    """Forwards 127.0.0.1:<port> to (host, port) until `down()`; `up()` restarts it."""
+    """Forwards 127.0.0.1:<port> to (host, port) while up; resets connections while down."""
 
     def __init__(self, target_host: str, target_port: int) -> None:
         self.target = (target_host, target_port)
-        self.port = 0
-        self._listener: socket.socket | None = None
-        self._sockets: set[socket.socket] = set()
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.port: int = self._listener.getsockname()[1]
+        self._forwarding = False
+        self._links: list[_Link] = []
         self._lock = threading.Lock()
+        self._acceptor = threading.Thread(target=self._accept, daemon=True)
+        self._acceptor.start()
 
     def up(self) -> None:
-        """Listen (on the first call an ephemeral port, later the same one) and accept."""
-        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listener.bind(("127.0.0.1", self.port))
-        listener.listen(32)
-        self.port = listener.getsockname()[1]
-        self._listener = listener
-        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
+        """Forward new connections."""
+        with self._lock:
+            self._forwarding = True
 
     def down(self) -> None:
-        """Stop listening and cut every forwarded connection."""
-        listener, self._listener = self._listener, None
-        if listener is not None:
-            with contextlib.suppress(OSError):
-                listener.shutdown(socket.SHUT_RDWR)
-            listener.close()
+        """Cut every forwarded connection; new ones are reset until `up()`."""
         with self._lock:
-            sockets, self._sockets = self._sockets, set()
-        for sock in sockets:
-            with contextlib.suppress(OSError):
-                sock.shutdown(socket.SHUT_RDWR)
-            sock.close()
+            self._forwarding = False
+            links, self._links = self._links, []
+        for link in links:
+            link.cut()
+
+    def close(self) -> None:
+        """Cut everything and stop listening."""
+        self.down()
+        with contextlib.suppress(OSError):
+            self._listener.shutdown(socket.SHUT_RDWR)  # wakes the blocked accept()
+        self._acceptor.join(JOIN_S)
+        self._listener.close()
 
     def __enter__(self) -> Self:
         self.up()
@@ -58,28 +105,31 @@ class TcpProxy:
     def __exit__(
         self, kind: type[BaseException] | None, err: BaseException | None, tb: TracebackType | None
     ) -> None:
-        self.down()
+        self.close()
 
-    def _accept(self, listener: socket.socket) -> None:
+    def _accept(self) -> None:
         while True:
             try:
-                client, _ = listener.accept()
+                client, _ = self._listener.accept()
             except OSError:
                 return
-            try:
-                server = socket.create_connection(self.target, timeout=5)
-            except OSError:
-                client.close()
-                continue
-            with self._lock:
-                self._sockets.update((client, server))
-            for src, dst in ((client, server), (server, client)):
-                threading.Thread(target=self._pump, args=(src, dst), daemon=True).start()
+            self._forward(client)
 
-    def _pump(self, src: socket.socket, dst: socket.socket) -> None:
-        with contextlib.suppress(OSError):
-            while data := src.recv(65536):
-                dst.sendall(data)
-        for sock in (src, dst):
-            with contextlib.suppress(OSError):
-                sock.shutdown(socket.SHUT_RDWR)
+    def _forward(self, client: socket.socket) -> None:
+        with self._lock:
+            forwarding = self._forwarding
+        if not forwarding:
+            _reset(client)
+            return
+        try:
+            server = socket.create_connection(self.target, timeout=5)
+        except OSError:
+            _reset(client)
+            return
+        server.settimeout(None)  # the connect timeout must not cut an idle pooled connection
+        link = _Link(client, server)
+        with self._lock:
+            if self._forwarding:
+                self._links.append(link)
+                return
+        link.cut()  # taken down while connecting
