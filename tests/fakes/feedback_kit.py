@@ -22,6 +22,7 @@ from storage.models import Answer
 
 from . import payloads
 from .signing import SlackReply
+from .slack_api import WAIT_S
 from .slack_app import AppHarness, running_app
 
 CHANNEL = "C111"
@@ -103,7 +104,7 @@ class FeedbackKit:
 
     def wait(self, count: int) -> None:
         """Block until `count` feedback writes in total reached the database."""
-        assert self.recorder.wait_applied(count), (
+        assert self.recorder.wait_applied(count, timeout=WAIT_S), (
             f"expected {count} writes, got {self.recorder.applied}"
         )
 

@@ -34,6 +34,10 @@ from .http_wire import ApiServer, Reply
 from .slack_messages import TEAM_ID, Json
 from .slack_workspace import Workspace
 
+WAIT_S = 30.0
+"""How long the fakes' waits allow before failing: a passing wait returns at once, and a busy
+2-core CI machine can stretch a few ms of work (or a 1 s Retry-After) past a tighter bound."""
+
 
 @dataclass(frozen=True)
 class RecordedCall:
@@ -113,7 +117,7 @@ class FakeSlackApi:
         """The calls to one method, in arrival order."""
         return [c for c in self.calls if c.method == method]
 
-    def wait_for(self, method: str, count: int = 1, timeout: float = 5.0) -> list[RecordedCall]:
+    def wait_for(self, method: str, count: int = 1, timeout: float = WAIT_S) -> list[RecordedCall]:
         """Blocks until `count` calls to `method` were answered; AssertionError on timeout."""
         with self._cond:
             done = self._cond.wait_for(lambda: len(self._matching(method)) >= count, timeout)

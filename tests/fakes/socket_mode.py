@@ -26,7 +26,7 @@ from typing import Any, Self
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.server import Server, ServerConnection, serve
 
-from .slack_api import FakeSlackApi
+from .slack_api import WAIT_S, FakeSlackApi
 from .slack_messages import APP_ID, Json
 
 HELLO: Json = {
@@ -122,13 +122,13 @@ class FakeSocketModeServer:
                 self._acks[str(message["envelope_id"])] = message
             self._cond.notify_all()
 
-    def wait_for_connection(self, count: int = 1, timeout: float = 5.0) -> None:
+    def wait_for_connection(self, count: int = 1, timeout: float = WAIT_S) -> None:
         """Blocks until `count` connections were accepted; AssertionError on timeout."""
         with self._cond:
             if not self._cond.wait_for(lambda: self._accepted >= count and self._open, timeout):
                 raise AssertionError(f"no Socket Mode connection #{count} within {timeout}s")
 
-    def push(self, envelope: Mapping[str, Any], timeout: float = 5.0) -> str:
+    def push(self, envelope: Mapping[str, Any], timeout: float = WAIT_S) -> str:
         """Sends a whole envelope to the newest connection (waiting for one); returns its id."""
         self.wait_for_connection(timeout=timeout)
         with self._cond:
@@ -168,7 +168,7 @@ class FakeSocketModeServer:
         envelope.update({"type": "slash_commands", "accepts_response_payload": True})
         return self.push(envelope)
 
-    def wait_for_ack(self, envelope_id: str, timeout: float = 5.0) -> Json:
+    def wait_for_ack(self, envelope_id: str, timeout: float = WAIT_S) -> Json:
         """The client's ack for one envelope; AssertionError on timeout."""
         with self._cond:
             if not self._cond.wait_for(lambda: envelope_id in self._acks, timeout):
@@ -182,7 +182,7 @@ class FakeSocketModeServer:
         for conn in conns:
             conn.close()
 
-    def close_client(self, handler: Any, timeout: float = 5.0) -> None:
+    def close_client(self, handler: Any, timeout: float = WAIT_S) -> None:
         """Closes a Bolt `SocketModeHandler` (or slack_sdk client) in ~0.1 s instead of ~4 s.
 
         slack_sdk's built-in client closes only after its blocking recv (3 s socket timeout)
