@@ -12,7 +12,7 @@ import pytest
 from bot.clock import ManualClock
 from bot.runtime import Runtime
 from tests.fakes import FakeSlackApi, payloads
-from tests.fakes.signing import JSON_TYPE, sign
+from tests.fakes.signing import FORM_TYPE, JSON_TYPE, sign
 from tests.fakes.transport import SECRET, http_get, serving, transport_runtime
 
 
@@ -64,6 +64,20 @@ def test_malformed_timestamp_gets_400_never_500(runtime: Runtime, timestamp: str
         reply = served.sender.send_raw(body, headers)
     assert reply.status == 400
     assert served.probe.seen == []
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [(b'{"type": "event_callback", "event": ', JSON_TYPE), (b"payload=%7Bbad", FORM_TYPE)],
+    ids=["broken-json", "broken-form-payload"],
+)
+def test_signed_but_malformed_body_gets_400_never_500(
+    runtime: Runtime, body: bytes, content_type: str
+) -> None:
+    with serving(runtime) as served:
+        headers = {"Content-Type": content_type} | sign(body, SECRET, int(time.time()))
+        reply = served.sender.send_raw(body, headers)
+    assert reply.status == 400 and "malformed body" in reply.body
 
 
 def test_failed_verification_never_logs_the_body(

@@ -5,8 +5,9 @@
     GET  /readyz        200 when the database answers, else 503 (take me out of rotation)
 
 A thin wrapper around `app.dispatch(BoltRequest)` rather than Bolt's WSGI adapter, so that a
-malformed `X-Slack-Request-Timestamp` gets 400 here (stock Bolt raises and answers 500) and
-oversized bodies are refused before they are read.
+malformed `X-Slack-Request-Timestamp` or a body that is not the JSON or form Slack sends gets
+400 here (stock Bolt raises and answers 500) and oversized bodies are refused before they are
+read.
 """
 
 from __future__ import annotations
@@ -90,11 +91,14 @@ class SlackWsgi:
             return _json_reply(413, {"error": "body too large"})
         raw = environ["wsgi.input"].read(length) if length else b""
         bolt_headers: dict[str, str | Sequence[str]] = dict(headers)
-        request = BoltRequest(
-            body=raw.decode("utf-8", errors="replace"),
-            query=str(environ.get("QUERY_STRING", "")),
-            headers=bolt_headers,
-        )
+        try:
+            request = BoltRequest(
+                body=raw.decode("utf-8", errors="replace"),
+                query=str(environ.get("QUERY_STRING", "")),
+                headers=bolt_headers,
+            )
+        except ValueError:  # not JSON / not a form with a JSON payload: Bolt would answer 500
+            return _json_reply(400, {"error": "malformed body"})
         return _bolt_reply(self.app.dispatch(request))
 
 
