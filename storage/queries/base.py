@@ -5,11 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, SQLModel
+from sqlmodel.sql.expression import SelectOfScalar
 
 Clock = Callable[[], datetime]
+RowT = TypeVar("RowT", bound=SQLModel)
 
 
 def utc_now() -> datetime:
@@ -50,3 +54,24 @@ class StoreBase:
     def dialect(self) -> str:
         """`sqlite` or `postgresql`."""
         return self.engine.dialect.name
+
+    def try_insert(self, row: SQLModel) -> bool:
+        """Insert `row` (refreshed with its id); False when a unique key already holds one."""
+        try:
+            with self.session() as session:
+                session.add(row)
+                session.flush()
+                session.refresh(row)
+        except IntegrityError:
+            return False
+        return True
+
+    def insert_once(self, row: RowT, existing: SelectOfScalar[RowT]) -> tuple[RowT, bool]:
+        """Insert `row`, or when a unique key holds one already, the row `existing` selects.
+
+        Returns (row, created). Replicas racing on the same key all get the one stored row.
+        """
+        if self.try_insert(row):
+            return row, True
+        with self.session() as session:
+            return session.exec(existing).one(), False

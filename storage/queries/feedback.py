@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from storage.models import Feedback
@@ -32,14 +31,8 @@ class FeedbackQueries(StoreBase):
             created_at=now,
             updated_at=now,
         )
-        try:
-            with self.session() as session:
-                session.add(row)
-                session.flush()
-                session.refresh(row)
+        if self.try_insert(row):
             return row, True
-        except IntegrityError:
-            pass
         with self.session() as session:
             existing = session.exec(select(Feedback).where(Feedback.dedupe_key == key)).one()
             changed = existing.kind != kind
@@ -89,16 +82,7 @@ class FeedbackQueries(StoreBase):
             created_at=now,
             updated_at=now,
         )
-        try:
-            with self.session() as session:
-                session.add(row)
-                session.flush()
-                session.refresh(row)
-            return row, True
-        except IntegrityError:
-            with self.session() as session:
-                query = select(Feedback).where(Feedback.dedupe_key == dedupe_key)
-                return session.exec(query).one(), False
+        return self.insert_once(row, select(Feedback).where(Feedback.dedupe_key == dedupe_key))
 
     def feedback_for_answer(self, answer_id: int) -> list[Feedback]:
         """All feedback on one answer, oldest first."""

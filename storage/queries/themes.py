@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import update
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from storage.models import Answer, Feedback, Question, Theme, VerifiedAnswer
@@ -134,15 +133,5 @@ class ThemeQueries(StoreBase):
             theme_id=feedback.theme_id,
             created_at=self.now(),
         )
-        try:
-            with self.session() as session:
-                session.add(row)
-                session.flush()
-                session.refresh(row)
-            return row, True
-        except IntegrityError:
-            with self.session() as session:
-                query = select(VerifiedAnswer).where(
-                    VerifiedAnswer.source_feedback_id == feedback_id
-                )
-                return session.exec(query).one(), False
+        existing = select(VerifiedAnswer).where(VerifiedAnswer.source_feedback_id == feedback_id)
+        return self.insert_once(row, existing)
