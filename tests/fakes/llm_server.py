@@ -12,8 +12,9 @@ from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
 from typing import Any, Self
+
+from .lifecycle import Served
 
 DEFAULT_REPLY = "Hello from the fake server."
 
@@ -53,7 +54,7 @@ def split_text(text: str, parts: int) -> tuple[str, ...]:
     return tuple(g + (" " if i < len(groups) - 1 else "") for i, g in enumerate(groups))
 
 
-class FakeLLMServer:
+class FakeLLMServer(Served):
     """Base class: subclasses say which path they serve and how events and errors look."""
 
     path = "/"
@@ -127,18 +128,6 @@ class FakeLLMServer:
             self._httpd.server_close()
         if self._thread is not None:
             self._thread.join()
-
-    def __enter__(self) -> Self:
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     def next_reply(self, request: RecordedRequest) -> Reply:
         """Record `request` and take the next scripted reply."""

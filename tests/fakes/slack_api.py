@@ -24,13 +24,13 @@ from __future__ import annotations
 import copy
 import threading
 from dataclasses import dataclass, field
-from types import TracebackType
 from typing import Any, Self
 
 from slack_sdk import WebClient
 
 from .faults import FaultPlan
 from .http_wire import ApiServer, Reply
+from .lifecycle import Served
 from .slack_messages import TEAM_ID, Json
 from .slack_workspace import Workspace
 
@@ -52,7 +52,7 @@ class RecordedCall:
     response_headers: dict[str, str] = field(default_factory=dict)  # e.g. Retry-After
 
 
-class FakeSlackApi:
+class FakeSlackApi(Served):
     """The fake Web API; start with `with FakeSlackApi() as slack:` or `start()`/`stop()`."""
 
     def __init__(self) -> None:
@@ -82,14 +82,6 @@ class FakeSlackApi:
             self._server.server_close()
         if self._thread is not None:
             self._thread.join(timeout=5)
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(
-        self, kind: type[BaseException] | None, err: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()
 
     @property
     def url(self) -> str:

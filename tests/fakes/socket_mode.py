@@ -20,12 +20,12 @@ import json
 import threading
 import uuid
 from collections.abc import Mapping
-from types import TracebackType
 from typing import Any, Self
 
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.server import Server, ServerConnection, serve
 
+from .lifecycle import Served
 from .slack_api import WAIT_S, FakeSlackApi
 from .slack_messages import APP_ID, Json
 
@@ -42,7 +42,7 @@ HELLO: Json = {
 RESPONDS_INLINE = ("view_submission", "block_suggestion")
 
 
-class FakeSocketModeServer:
+class FakeSocketModeServer(Served):
     """Local Socket Mode server; pass a `FakeSlackApi` to have apps.connections.open point here."""
 
     def __init__(self, api: FakeSlackApi | None = None) -> None:
@@ -71,14 +71,6 @@ class FakeSocketModeServer:
             self._server.shutdown()
         if self._thread is not None:
             self._thread.join(timeout=5)
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(
-        self, kind: type[BaseException] | None, err: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()
 
     @property
     def url(self) -> str:
