@@ -1,4 +1,5 @@
-"""Shared fixtures: a real database per test (SQLite always, PostgreSQL when configured)."""
+"""Shared fixtures: a real database per test (SQLite always, PostgreSQL when configured),
+a fake Slack Web API, and the Runtime the commands build on both."""
 
 from __future__ import annotations
 
@@ -12,8 +13,11 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from bot.clock import ManualClock
+from bot.runtime import Runtime
 from storage import Store, make_engine, upgrade
 from storage.engine import normalize_url
+from tests.fakes import FakeSlackApi
+from tests.fakes.transport import transport_runtime
 
 POSTGRES_ENV = "LASTMILE_TEST_POSTGRES_URL"
 REQUIRE_POSTGRES_ENV = "LASTMILE_REQUIRE_POSTGRES"
@@ -82,6 +86,21 @@ def store(database_url: str, clock: ManualClock) -> Iterator[Store]:
     upgrade(engine)
     yield Store(engine, clock=clock)
     engine.dispose()
+
+
+@pytest.fixture
+def slack() -> Iterator[FakeSlackApi]:
+    """A running fake Slack Web API (auth.test answers UBOT)."""
+    with FakeSlackApi() as fake:
+        yield fake
+
+
+@pytest.fixture
+def runtime(database_url: str, clock: ManualClock, slack: FakeSlackApi) -> Iterator[Runtime]:
+    """The Runtime `lastmile run` and `lastmile serve` build, on the test database."""
+    built = transport_runtime(database_url, clock, slack.api_url)
+    yield built
+    built.store.engine.dispose()
 
 
 _skipped_postgres: list[str] = []

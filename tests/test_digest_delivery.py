@@ -5,7 +5,6 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -39,13 +38,6 @@ class CrashAfterPost(SlackPoster):
     def post(self, channel: str, digest: Digest) -> str:
         super().post(channel, digest)
         raise Crash
-
-
-@pytest.fixture
-def slack() -> Iterator[FakeSlackApi]:
-    """A running fake Slack."""
-    with FakeSlackApi() as fake:
-        yield fake
 
 
 def _prepare(store: Store, clock: ManualClock, tmp_path: Path) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -26,12 +25,6 @@ from tests.fakes import (
 
 SECRET = "test-signing-secret"
 THREAD = "1600000000.000100"
-
-
-@pytest.fixture
-def slack() -> Iterator[FakeSlackApi]:
-    with FakeSlackApi() as fake:
-        yield fake
 
 
 def test_sign_reproduces_slack_docs_example() -> None:

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-
-from bot.clock import ManualClock
 from bot.runtime import Runtime
 from handlers.app import build_app
 from handlers.socket_mode import SocketModeRunner
 from tests.fakes import FakeSlackApi, FakeSocketModeServer, payloads
-from tests.fakes.transport import Probe, transport_runtime
+from tests.fakes.transport import Probe
 
 
 class Ticks:
@@ -22,21 +17,6 @@ class Ticks:
 
     def __call__(self) -> float:
         return self.now
-
-
-@pytest.fixture
-def slack() -> Iterator[FakeSlackApi]:
-    """A fake Slack Web API."""
-    with FakeSlackApi() as fake:
-        yield fake
-
-
-@pytest.fixture
-def runtime(database_url: str, clock: ManualClock, slack: FakeSlackApi) -> Iterator[Runtime]:
-    """The Runtime `lastmile run` builds, on the test database."""
-    built = transport_runtime(database_url, clock, slack.api_url)
-    yield built
-    built.store.engine.dispose()
 
 
 def start_runner(

@@ -5,8 +5,6 @@ Time is a counter the test moves; the reply only ever reads it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
 
@@ -25,13 +23,6 @@ class Ticker:
 
     def __call__(self) -> float:
         return self.now
-
-
-@pytest.fixture
-def slack() -> Iterator[FakeSlackApi]:
-    """A running fake Web API."""
-    with FakeSlackApi() as api:
-        yield api
 
 
 def reply(slack: FakeSlackApi, clock: Ticker, channel: str = "D123") -> StreamingReply:

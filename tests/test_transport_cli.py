@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,13 +18,6 @@ from storage import Store, make_engine
 from tests.conftest import PROJECT_ROOT
 from tests.fakes import FakeSlackApi, FakeSocketModeServer, SlackSender, payloads
 from tests.fakes.transport import SECRET, http_get
-
-
-@pytest.fixture
-def slack() -> Iterator[FakeSlackApi]:
-    """A fake Slack Web API."""
-    with FakeSlackApi() as fake:
-        yield fake
 
 
 def environment(database_url: str, slack: FakeSlackApi, **extra: str) -> dict[str, str]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Iterator
 
 import pytest
 
@@ -14,21 +13,6 @@ from bot.runtime import Runtime
 from tests.fakes import FakeSlackApi, payloads
 from tests.fakes.signing import FORM_TYPE, JSON_TYPE, sign
 from tests.fakes.transport import SECRET, http_get, serving, transport_runtime
-
-
-@pytest.fixture
-def slack() -> Iterator[FakeSlackApi]:
-    """A fake Slack Web API (auth.test answers UBOT)."""
-    with FakeSlackApi() as fake:
-        yield fake
-
-
-@pytest.fixture
-def runtime(database_url: str, clock: ManualClock, slack: FakeSlackApi) -> Iterator[Runtime]:
-    """The Runtime the commands build, on the test database."""
-    built = transport_runtime(database_url, clock, slack.api_url)
-    yield built
-    built.store.engine.dispose()
 
 
 def test_url_verification_answers_the_challenge(runtime: Runtime) -> None:

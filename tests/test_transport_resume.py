@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import pytest
 from slack_bolt import App
 
 from bot.clock import ManualClock
@@ -17,22 +15,7 @@ from handlers.middleware import MAX_ATTEMPTS, run_once
 from handlers.resume import resume_unfinished
 from storage import Store, make_engine
 from tests.fakes import FakeSlackApi, payloads
-from tests.fakes.transport import AckOnly, Probe, http_get, serving, transport_runtime
-
-
-@pytest.fixture
-def slack() -> Iterator[FakeSlackApi]:
-    """A fake Slack Web API."""
-    with FakeSlackApi() as fake:
-        yield fake
-
-
-@pytest.fixture
-def runtime(database_url: str, clock: ManualClock, slack: FakeSlackApi) -> Iterator[Runtime]:
-    """The Runtime the commands build, on the test database."""
-    built = transport_runtime(database_url, clock, slack.api_url)
-    yield built
-    built.store.engine.dispose()
+from tests.fakes.transport import AckOnly, Probe, http_get, serving
 
 
 def resume_app(runtime: Runtime, probe: Probe) -> App:
