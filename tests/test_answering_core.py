@@ -16,10 +16,10 @@ from bot.answering import (
     Source,
     answer_question,
     load_prompt,
-    make_answerer,
 )
 from bot.answering.confidence import cited_sources, confidence_line
 from bot.answering.types import Grounding
+from tests.fakes.offline_answers import answer_offline
 
 
 class SteppingClock:
@@ -36,17 +36,7 @@ class SteppingClock:
 
 def ask(question: str, clock: SteppingClock | None = None) -> str:
     """Answer offline with no knowledge; returns the error field or ''."""
-    outcome = answer_question(
-        question,
-        (),
-        answerer=make_answerer(provider="offline"),
-        knowledge=KnowledgeBase([]),
-        verified=[],
-        prompt=load_prompt(),
-        on_chunk=lambda _: None,
-        clock=clock or SteppingClock(0.0),
-        deadline_s=1.0,
-    )
+    outcome, _ = answer_offline(question, clock=clock or SteppingClock(0.0), deadline_s=1.0)
     return outcome.error or ""
 
 
@@ -72,16 +62,7 @@ def test_no_attempt_starts_when_the_deadline_has_already_passed() -> None:
 
 
 def test_latency_comes_from_the_injected_clock() -> None:
-    outcome = answer_question(
-        "anything",
-        (),
-        answerer=make_answerer(provider="offline"),
-        knowledge=KnowledgeBase([]),
-        verified=[],
-        prompt=load_prompt(),
-        on_chunk=lambda _: None,
-        clock=SteppingClock(0.25),
-    )
+    outcome, _ = answer_offline("anything", clock=SteppingClock(0.25))
     assert outcome.latency_ms > 0 and outcome.latency_ms % 250 == 0
 
 

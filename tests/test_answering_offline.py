@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.answering import KnowledgeBase, answer_question, load_prompt, make_answerer
+from bot.answering import KnowledgeBase
 from bot.answering.offline import DONT_KNOW
+from tests.fakes.offline_answers import answer_offline
 
 FILES = {
     "it/vpn.md": (
@@ -40,16 +41,7 @@ def knowledge(tmp_path: Path) -> KnowledgeBase:
 
 def ask(question: str, knowledge: KnowledgeBase) -> tuple[str, list[str], str, str]:
     """Answer offline; returns text, cited paths, confidence line and prompt version."""
-    chunks: list[str] = []
-    outcome = answer_question(
-        question,
-        (),
-        answerer=make_answerer(provider="offline"),
-        knowledge=knowledge,
-        verified=[],
-        prompt=load_prompt(),
-        on_chunk=chunks.append,
-    )
+    outcome, chunks = answer_offline(question, knowledge=knowledge)
     assert outcome.text == "".join(chunks) and outcome.error is None
     paths = [s.path for s in outcome.sources]
     return outcome.text, paths, outcome.confidence_line, outcome.prompt_version

@@ -6,11 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.answering import KnowledgeBase, answer_question, load_prompt, make_answerer
+from bot.answering import KnowledgeBase
 from bot.answering.offline import DONT_KNOW
 from bot.answering.stem import stem, terms
 from bot.answering.synonyms import concepts
 from bot.answering.types import AnswerOutcome
+from tests.fakes.offline_answers import answer_offline
 from tests.test_answering_eval import KNOWLEDGE
 
 
@@ -22,16 +23,7 @@ def demo() -> KnowledgeBase:
 
 def offline(question: str, knowledge: KnowledgeBase) -> AnswerOutcome:
     """Answer offline, checking the streamed chunks join up to the text."""
-    chunks: list[str] = []
-    outcome = answer_question(
-        question,
-        (),
-        answerer=make_answerer(provider="offline"),
-        knowledge=knowledge,
-        verified=[],
-        prompt=load_prompt(),
-        on_chunk=chunks.append,
-    )
+    outcome, chunks = answer_offline(question, knowledge=knowledge)
     assert "".join(chunks) == outcome.text
     return outcome
 

@@ -8,13 +8,10 @@ import pytest
 
 from bot.answering import (
     AnswerOutcome,
-    KnowledgeBase,
     VerifiedEntry,
-    answer_question,
-    load_prompt,
-    make_answerer,
 )
 from bot.answering.verified import match_verified
+from tests.fakes.offline_answers import answer_offline
 
 VERIFIED = [
     VerifiedEntry(7, "How do I reset my VPN password?", "Use https://vpn.example/reset.", "@ana",
@@ -28,17 +25,7 @@ VERIFIED = [
 
 def ask(question: str) -> tuple[AnswerOutcome, list[str]]:
     """Answer offline against an empty knowledge base with the verified entries above."""
-    chunks: list[str] = []
-    outcome = answer_question(
-        question,
-        (),
-        answerer=make_answerer(provider="offline"),
-        knowledge=KnowledgeBase([]),
-        verified=VERIFIED,
-        prompt=load_prompt(),
-        on_chunk=chunks.append,
-    )
-    return outcome, chunks
+    return answer_offline(question, verified=VERIFIED)
 
 
 @pytest.mark.parametrize(
