@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from sqlmodel import select
@@ -12,16 +12,7 @@ from bot.digest import build_digest, collect_failures, parse_week, render_markdo
 from bot.digest.model import failures_text, reason_text, themes_text, votes_text
 from storage import Store
 from storage.models import Feedback
-from tests.fakes.digest_data import install_owners, seed
-
-W45 = datetime(2026, 11, 3, 10, tzinfo=UTC)  # a Tuesday in ISO week 2026-W45
-W46 = W45 + timedelta(days=7)
-VACATION = [
-    "How many vacation days do I get per year?",
-    "How many vacation days are left for me this year?",
-    "Can I carry over unused vacation days?",
-    "vacation days policy for new hires",
-]
+from tests.fakes.digest_data import VACATION, W45, W46, install_owners, seed
 
 
 def test_headline_numbers_count_only_the_owners_questions(

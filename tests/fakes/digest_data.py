@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.clock import ManualClock
@@ -13,6 +13,16 @@ from storage import Store
 from storage.models import Owner
 
 _ts = itertools.count(1)
+
+W45 = datetime(2026, 11, 3, 10, tzinfo=UTC)  # a Tuesday in ISO week 2026-W45
+W46 = W45 + timedelta(days=7)
+# Four wordings of one question: the digest and labeling tests expect them to form one theme.
+VACATION = [
+    "How many vacation days do I get per year?",
+    "How many vacation days are left for me this year?",
+    "Can I carry over unused vacation days?",
+    "vacation days policy for new hires",
+]
 
 OWNERS_TOML = """
 [[owner]]
