@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any, TextIO
 
-from bot.feedback.notify import find_owner
+from bot.owners import route_owner
 from storage import Store
 from storage.models import Answer, Feedback, Owner, Question
 
@@ -95,7 +95,7 @@ def _owned_by(
     theme = themes.get(feedback.theme_id) if feedback.theme_id is not None else None
     if theme is not None and theme.owner_id is not None:
         return bool(theme.owner_id == owner.id)
-    routed = find_owner(store, answer.channel_id, question.text)
+    routed = route_owner(store, answer.channel_id, question.text)
     return routed is not None and routed.id == owner.id
 
 

@@ -2,31 +2,16 @@
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import cast
 
 from bot.feedback.signals import REASON_LABELS
 from bot.mrkdwn import escape, quote
+from bot.owners import route_owner
 from storage import Store
 from storage.models import Answer, Owner
 
 FALLBACK_OWNER = "the owners of this assistant"
 DAY_NAMES = ("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")
-Router = Callable[[Store, str, str], Owner | None]
-
-
-def find_owner(store: Store, channel_id: str, question_text: str) -> Owner | None:
-    """The owner of a question: bot.owners.route_owner when wired, else channel/default owner."""
-    try:
-        module = importlib.import_module("bot.owners")
-    except ImportError:
-        module = None
-    route = cast(Router | None, getattr(module, "route_owner", None))
-    if route is None or not hasattr(store, "list_owners"):  # routing not wired into Store yet
-        return store.channel_owner(channel_id)
-    return route(store, channel_id, question_text)
 
 
 def review_day(digest_schedule: str) -> str:
@@ -106,7 +91,7 @@ def plan_urgent_ping(
     why = urgent_reason(store, answer.id, reason, threshold)
     if why is None:
         return None
-    owner = find_owner(store, answer.channel_id, question)
+    owner = route_owner(store, answer.channel_id, question)
     recipient = owner.slack_id if owner is not None and owner.slack_id else None
     recipient = recipient or (admins[0] if admins else None)
     if recipient is None:

@@ -10,7 +10,8 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.models.views import View
 
 from bot.feedback import FeedbackRecorder, FeedbackWrite, WriteResult
-from bot.feedback.notify import confirmation, find_owner, plan_urgent_ping
+from bot.feedback.notify import confirmation, plan_urgent_ping
+from bot.owners import route_owner
 from bot.runtime import Runtime
 from storage.models import Answer
 
@@ -64,7 +65,7 @@ class FeedbackContext:
 
     def confirm(self, client: WebClient, *, user: str, kind: str, answer: Answer) -> None:
         """Tell the person it is logged, who reviews it and when."""
-        owner = find_owner(self.runtime.store, answer.channel_id, self.question_of(answer))
+        owner = route_owner(self.runtime.store, answer.channel_id, self.question_of(answer))
         text = confirmation(kind, owner, self.runtime.settings.digest_schedule)
         thread = answer.thread_ts or answer.message_ts or ""
         self.tell(client, channel=answer.channel_id, user=user, thread_ts=thread, text=text)

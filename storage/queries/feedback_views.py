@@ -77,15 +77,6 @@ class FeedbackViewQueries(StoreBase):
         with self.session() as session:
             return list(session.exec(select(Owner).order_by(col(Owner.id))).all())
 
-    def channel_owner(self, channel_id: str) -> Owner | None:
-        """The owner of a channel, else the default owner (fallback routing)."""
-        with self.session() as session:
-            owners = session.exec(select(Owner).order_by(col(Owner.id))).all()
-        by_channel = [o for o in owners if channel_id and channel_id in o.channels]
-        default = [o for o in owners if o.is_default]
-        found = by_channel or default
-        return found[0] if found else None
-
     def feedback_with_status(self, user_id: str, limit: int = 10) -> list[StatusRow]:
         """A person's recent feedback with the question asked and the theme it landed in."""
         with self.session() as session:
