@@ -155,6 +155,22 @@ def choose_owner(owners: Sequence[Owner], channel_id: str, question: str) -> Own
     return next((owner for owner in owners if owner.is_default), None)
 
 
+class OwnerRouter:
+    """`choose_owner` over a fixed list of owners, computed once per distinct (channel, text)."""
+
+    def __init__(self, owners: Sequence[Owner]) -> None:
+        self.owners = owners
+        self._cache: dict[tuple[str, str], int | None] = {}
+
+    def owner_id(self, channel_id: str, question: str) -> int | None:
+        """The id of the one owner of this question, or None when nobody owns it."""
+        key = (channel_id, question)
+        if key not in self._cache:
+            owner = choose_owner(self.owners, channel_id, question)
+            self._cache[key] = owner.id if owner is not None else None
+        return self._cache[key]
+
+
 def route_owner(store: OwnerStore, channel_id: str, question_text: str) -> Owner | None:
     """Route one question (by its channel and text) to its owner, or None if nobody owns it."""
     return choose_owner(store.list_owners(), channel_id, question_text)

@@ -7,16 +7,15 @@ owner's digest counts only the questions it owns and the numbers add up across o
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TypedDict
 
 from bot.digest.model import Counts, VersionRate
 from bot.digest.period import Period
-from bot.owners import choose_owner
+from bot.owners import OwnerRouter
 from storage import Store
-from storage.models import Owner
 
 UNOWNED = -1
 
@@ -58,24 +57,14 @@ class ActivityMaps(TypedDict):
     previous_activity: Mapping[int, Activity]
 
 
-class _Router:
-    """Routes a question once per distinct (channel, text)."""
-
-    def __init__(self, owners: Sequence[Owner]) -> None:
-        self.owners = owners
-        self.cache: dict[tuple[str, str], int] = {}
-
-    def __call__(self, channel_id: str, text: str) -> int:
-        key = (channel_id, text)
-        if key not in self.cache:
-            owner = choose_owner(self.owners, channel_id, text)
-            self.cache[key] = owner.id if owner is not None and owner.id is not None else UNOWNED
-        return self.cache[key]
-
-
 def activity_by_owner(store: Store, period: Period) -> dict[int, Activity]:
     """Every owner's activity in `period` (owners with none are absent)."""
-    route = _Router(store.list_owners())
+    router = OwnerRouter(store.list_owners())
+
+    def route(channel_id: str, text: str) -> int:
+        owner_id = router.owner_id(channel_id, text)
+        return UNOWNED if owner_id is None else owner_id
+
     result: dict[int, Activity] = defaultdict(Activity)
     for asked in store.asked_between(period.start, period.end):
         result[route(asked.channel_id, asked.text)].tally["questions"] += 1

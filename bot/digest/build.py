@@ -24,7 +24,7 @@ from bot.digest.themes import (
     default_clusterer,
     theme_status,
 )
-from bot.owners import choose_owner
+from bot.owners import OwnerRouter
 from storage import Store
 from storage.models import Owner
 from storage.queries.base import as_utc
@@ -40,14 +40,11 @@ def route_failures(
 ) -> dict[int, list[FailureRecord]]:
     """Each failure to exactly one owner (by channel, topic, default); unowned ones are dropped."""
     routed: dict[int, list[FailureRecord]] = defaultdict(list)
-    cache: dict[tuple[str, str], Owner | None] = {}
+    router = OwnerRouter(owners)
     for failure in failures:
-        key = (failure.channel_id, failure.question)
-        if key not in cache:
-            cache[key] = choose_owner(owners, failure.channel_id, failure.question)
-        owner = cache[key]
-        if owner is not None and owner.id is not None:
-            routed[owner.id].append(failure)
+        owner_id = router.owner_id(failure.channel_id, failure.question)
+        if owner_id is not None:
+            routed[owner_id].append(failure)
     return dict(routed)
 
 
