@@ -12,6 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.settings import Settings
 from bot.slack_contract import BOT_SCOPES
 from storage import make_engine, upgrade
+from storage.engine import first_line
 
 
 @dataclass(frozen=True)
@@ -43,8 +44,9 @@ def check_database(settings: Settings) -> Check:
     try:
         upgrade(make_engine(settings.database_url))
     except (SQLAlchemyError, ImportError, ValueError) as error:
-        line = str(getattr(error, "orig", None) or error).splitlines()[0]
-        return Check("database", False, line, "Start the database or fix DATABASE_URL.")
+        return Check(
+            "database", False, first_line(error), "Start the database or fix DATABASE_URL."
+        )
     return Check("database", True, "reachable and migrated")
 
 

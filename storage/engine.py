@@ -54,3 +54,9 @@ def alembic_config(engine: Engine) -> Config:
 def upgrade(engine: Engine) -> None:
     """Bring the schema to the newest revision; safe to call on every start."""
     command.upgrade(alembic_config(engine), "head")
+
+
+def first_line(error: BaseException) -> str:
+    """The first line of an exception's message, without SQL or stack noise."""
+    text = str(getattr(error, "orig", None) or error).strip()
+    return text.splitlines()[0] if text else type(error).__name__

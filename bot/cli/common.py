@@ -11,6 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.settings import Settings, SettingsError
 from storage import Store, make_engine, upgrade
+from storage.engine import first_line
 
 EXIT_CONFIG = 2
 
@@ -69,17 +70,22 @@ def open_store(settings: Settings) -> Store:
         engine = make_engine(settings.database_url)
         upgrade(engine)
     except (SQLAlchemyError, ImportError, ValueError) as error:
-        where = redact_url(settings.database_url)
-        hint = (
-            "Check that the folder exists and is writable."
-            if settings.database_url.startswith("sqlite")
-            else "Check that the server is running and the URL is right."
-        )
-        fail(
-            f"lastmile: cannot use the database at DATABASE_URL ({where}):\n"
-            f"  {first_line(error)}\n{hint}"
-        )
+        fail_database(settings, error)
     return Store(engine)
+
+
+def fail_database(settings: Settings, error: BaseException) -> NoReturn:
+    """Stop with one message saying which database failed, why, and what to check."""
+    where = redact_url(settings.database_url)
+    hint = (
+        "Check that the folder exists and is writable."
+        if settings.database_url.startswith("sqlite")
+        else "Check that the server is running and the URL is right."
+    )
+    fail(
+        f"lastmile: cannot use the database at DATABASE_URL ({where}):\n"
+        f"  {first_line(error)}\n{hint}"
+    )
 
 
 def redact_url(url: str) -> str:
@@ -90,9 +96,3 @@ def redact_url(url: str) -> str:
     credentials, host = rest.rsplit("@", 1)
     user = credentials.split(":", 1)[0]
     return f"{scheme}://{user}:***@{host}" if ":" in credentials else url
-
-
-def first_line(error: BaseException) -> str:
-    """The first line of an exception's message, without SQL or stack noise."""
-    text = str(getattr(error, "orig", None) or error).strip()
-    return text.splitlines()[0] if text else type(error).__name__

@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING, Any
 import click
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.cli.common import fail, first_line, load_settings, redact_url
+from bot.cli.common import fail, fail_database, load_settings
 from bot.runtime import Runtime, build_runtime
 from bot.settings import Settings
+from storage.engine import first_line
 
 if TYPE_CHECKING:
     from slack_bolt import App
@@ -54,10 +55,7 @@ def start_runtime(settings: Settings) -> Runtime:
     try:
         return build_runtime(settings, instance_id=f"{socket.gethostname()}-{os.getpid()}")
     except SQLAlchemyError as error:
-        fail(
-            f"lastmile: cannot use the database at DATABASE_URL "
-            f"({redact_url(settings.database_url)}):\n  {first_line(error)}"
-        )
+        fail_database(settings, error)
     except ValueError as error:
         fail(f"lastmile: {first_line(error)}")
 
