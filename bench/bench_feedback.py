@@ -21,7 +21,7 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy import create_engine, text
 
 from bot.clock import system_clock
-from handlers import action_ids
+from bot.vocabulary import ActionId
 from storage import Store, make_engine, upgrade
 from storage.engine import normalize_url
 from tests.fakes import FakeSlackApi, SlackSender, payloads, serve_wsgi
@@ -54,7 +54,7 @@ def bare_bolt() -> list[float]:
     with FakeSlackApi() as slack:
         app = App(client=slack.client(), signing_secret=SECRET, token_verification_enabled=False)
 
-        @app.action(action_ids.FEEDBACK_BUTTONS)
+        @app.action(ActionId.FEEDBACK_BUTTONS)
         def on_click(ack: Ack) -> None:
             ack()
 
@@ -63,7 +63,7 @@ def bare_bolt() -> list[float]:
 
             def send(n: int) -> int:
                 body = payloads.block_action(
-                    action_ids.FEEDBACK_BUTTONS, "up", action_type="feedback_buttons"
+                    ActionId.FEEDBACK_BUTTONS, "up", action_type="feedback_buttons"
                 )
                 return sender.send_interactive(body).status
 

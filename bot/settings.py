@@ -11,12 +11,17 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from croniter import croniter
 from dotenv import dotenv_values
 
-PROVIDERS = ("anthropic", "openai", "offline")
+from bot.vocabulary import PROVIDERS
+
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 DEFAULT_DATABASE_URL = "sqlite:///lastmile.db"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_DIGEST_SCHEDULE = "0 9 * * 1"
 DATABASE_SCHEMES = ("sqlite", "postgresql", "postgresql+psycopg")
+DEFAULT_RETENTION_DAYS = 365
+"""Questions, answers and feedback older than this are purged (raw event payloads at once)."""
+DEFAULT_KNOWLEDGE_RELOAD_S = 30.0
+"""How often a running bot looks for changed knowledge files (0 turns the watcher off)."""
 
 
 class SettingsError(Exception):
@@ -58,6 +63,8 @@ class Settings:
     admins: tuple[str, ...] = ()
     urgent_report_threshold: int = 3
     urgent_ping_interval_s: int = 3600
+    retention_days: int = DEFAULT_RETENTION_DAYS
+    knowledge_reload_s: float = DEFAULT_KNOWLEDGE_RELOAD_S
 
     @classmethod
     def from_env(
@@ -121,6 +128,12 @@ class _Reader:
             admins=tuple(u for u in self.get("LASTMILE_ADMINS").replace(" ", "").split(",") if u),
             urgent_report_threshold=int(self._number("LASTMILE_URGENT_REPORTS", 3, 1, 1000)),
             urgent_ping_interval_s=int(self._number("LASTMILE_URGENT_INTERVAL", 3600, 0, 604800)),
+            retention_days=int(
+                self._number("LASTMILE_RETENTION_DAYS", DEFAULT_RETENTION_DAYS, 1, 36500)
+            ),
+            knowledge_reload_s=self._number(
+                "LASTMILE_KNOWLEDGE_RELOAD", DEFAULT_KNOWLEDGE_RELOAD_S, 0, 3600
+            ),
         )
 
     def _slack_api_url(self) -> str:

@@ -15,7 +15,7 @@ from slack_sdk.models.blocks import (
     FeedbackButtonsElement,
 )
 
-from handlers import action_ids
+from bot.vocabulary import ActionId, AnswerBlock
 
 VOTE_UP = "up"
 VOTE_DOWN = "down"
@@ -24,7 +24,7 @@ VOTE_DOWN = "down"
 def feedback_blocks(answer_id: int) -> list[Block]:
     """Thumbs up/down (feedback_buttons) plus "Correct it" and "Report" for one answer."""
     thumbs = FeedbackButtonsElement(
-        action_id=action_ids.FEEDBACK_BUTTONS,
+        action_id=ActionId.FEEDBACK_BUTTONS,
         positive_button=FeedbackButtonObject(
             text="Good answer", accessibility_label="Mark this answer as helpful", value=VOTE_UP
         ),
@@ -33,10 +33,13 @@ def feedback_blocks(answer_id: int) -> list[Block]:
         ),
     )
     buttons = ActionsBlock(
-        block_id=f"lastmile_fix_{answer_id}",
+        block_id=AnswerBlock.FIX.of(answer_id),
         elements=[
-            ButtonElement(text="Correct it", action_id=action_ids.CORRECT_IT, value="correct"),
-            ButtonElement(text="Report", action_id=action_ids.REPORT, value="report"),
+            ButtonElement(text="Correct it", action_id=ActionId.CORRECT_IT, value="correct"),
+            ButtonElement(text="Report", action_id=ActionId.REPORT, value="report"),
         ],
     )
-    return [ContextActionsBlock(block_id=f"lastmile_vote_{answer_id}", elements=[thumbs]), buttons]
+    return [
+        ContextActionsBlock(block_id=AnswerBlock.VOTE.of(answer_id), elements=[thumbs]),
+        buttons,
+    ]

@@ -8,10 +8,9 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-FEEDBACK_KINDS = ("up", "down", "correction", "report")
-FEEDBACK_SOURCES = ("button", "modal", "reaction", "shortcut", "cli")
-REPORT_REASONS = ("wrong_facts", "outdated", "incomplete", "off_topic", "unsafe", "other")
-THEME_STATUSES = ("open", "fixed", "wont_fix", "snoozed")
+from bot.vocabulary import FEEDBACK_KINDS, FEEDBACK_SOURCES, REPORT_REASONS, THEME_STATUSES
+
+__all__ = ["FEEDBACK_KINDS", "FEEDBACK_SOURCES", "REPORT_REASONS", "THEME_STATUSES"]
 
 
 class ProcessedEvent(SQLModel, table=True):

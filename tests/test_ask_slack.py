@@ -15,7 +15,7 @@ import pytest
 from bot.answering import KnowledgeBase
 from bot.answering.offline import OFFLINE_MODEL, OfflineAnswerer
 from bot.clock import ManualClock
-from handlers import action_ids
+from bot.vocabulary import ActionId
 from handlers.ask import process_question_event
 from handlers.ask.assistant import GREETING, SUGGESTED_PROMPTS, THINKING
 from handlers.ask.command import LOOKING_IT_UP
@@ -77,7 +77,7 @@ def test_mention_streams_answer_in_thread_with_sources_and_controls(harness: App
     assert block_types(message) == ["context", "context_actions", "actions"]
     assert "<https://wiki.example/vpn|VPN guide>" in json.dumps(message["blocks"][0])
     controls = json.dumps(message["blocks"][1:])
-    for action_id in (action_ids.FEEDBACK_BUTTONS, action_ids.CORRECT_IT, action_ids.REPORT):
+    for action_id in (ActionId.FEEDBACK_BUTTONS, ActionId.CORRECT_IT, ActionId.REPORT):
         assert action_id in controls
     harness.drain()
     [answer] = stored_answers(harness.runtime.store)

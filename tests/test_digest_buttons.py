@@ -15,7 +15,7 @@ from bot.answering import KnowledgeBase
 from bot.answering.offline import OfflineAnswerer
 from bot.clock import ManualClock
 from bot.digest import parse_week, week_containing
-from handlers import action_ids
+from bot.vocabulary import ActionId
 from handlers.digest.send import send_digests
 from storage import Store
 from storage.models import Feedback
@@ -70,7 +70,7 @@ def _click(h: AppHarness, action_id: str, user: str, **extra: Any) -> None:
 
 
 def _theme_id(h: AppHarness) -> int:
-    return int(_element(h, action_ids.MARK_FIXED)["value"])
+    return int(_element(h, ActionId.MARK_FIXED)["value"])
 
 
 def test_digest_is_posted_lean_escaped_with_marker_and_chart(h: AppHarness) -> None:
@@ -88,8 +88,8 @@ def test_digest_is_posted_lean_escaped_with_marker_and_chart(h: AppHarness) -> N
 
 
 def test_approve_turns_the_correction_into_a_verified_answer(h: AppHarness) -> None:
-    _click(h, action_ids.APPROVE_CORRECTION, "U0OWNER1")
-    _click(h, action_ids.APPROVE_CORRECTION, "U0OWNER1")
+    _click(h, ActionId.APPROVE_CORRECTION, "U0OWNER1")
+    _click(h, ActionId.APPROVE_CORRECTION, "U0OWNER1")
     h.slack.wait_for("chat.postEphemeral", count=2)
     [verified] = h.runtime.store.active_verified_answers()
     assert verified.answer == "25 days <!here>, see <https://hr.example|HR>"
@@ -97,9 +97,9 @@ def test_approve_turns_the_correction_into_a_verified_answer(h: AppHarness) -> N
 
 
 def test_mark_fixed_tells_each_reporter_once(h: AppHarness) -> None:
-    _click(h, action_ids.MARK_FIXED, "U0OWNER1")
+    _click(h, ActionId.MARK_FIXED, "U0OWNER1")
     h.slack.wait_for("chat.postEphemeral")
-    _click(h, action_ids.MARK_FIXED, "U0OWNER2")  # a member, clicking again
+    _click(h, ActionId.MARK_FIXED, "U0OWNER2")  # a member, clicking again
     h.slack.wait_for("chat.postEphemeral", count=2)
     dms = [c.params["channel"] for c in h.slack.calls_to("chat.postMessage")]
     assert sorted(d for d in dms if d.startswith("U0R")) == ["U0R1", "U0R2", "U0R3"]
@@ -111,7 +111,7 @@ def test_mark_fixed_tells_each_reporter_once(h: AppHarness) -> None:
 
 
 def test_assign_sets_the_assignee_and_tells_them(h: AppHarness) -> None:
-    _click(h, action_ids.ASSIGN_THEME, "U0OWNER1", type="users_select", selected_user="U0DEV")
+    _click(h, ActionId.ASSIGN_THEME, "U0OWNER1", type="users_select", selected_user="U0DEV")
     h.slack.wait_for("chat.postEphemeral")
     theme = h.runtime.store.get_theme(_theme_id(h))
     assert theme is not None and theme.assignee == "U0DEV"
@@ -119,17 +119,17 @@ def test_assign_sets_the_assignee_and_tells_them(h: AppHarness) -> None:
 
 
 def test_snooze_hides_the_theme_until_the_week_ends(h: AppHarness, clock: ManualClock) -> None:
-    _click(h, action_ids.SNOOZE_THEME, "UADMIN")  # admins may act on any digest
+    _click(h, ActionId.SNOOZE_THEME, "UADMIN")  # admins may act on any digest
     h.slack.wait_for("chat.postEphemeral")
     theme = h.runtime.store.get_theme(_theme_id(h))
     assert theme is not None and theme.snoozed_until == week_containing(clock()).end
 
 
 def test_anyone_else_is_refused_politely(h: AppHarness) -> None:
-    for action_id in (action_ids.MARK_FIXED, action_ids.APPROVE_CORRECTION,
-                      action_ids.SNOOZE_THEME):  # fmt: skip
+    for action_id in (ActionId.MARK_FIXED, ActionId.APPROVE_CORRECTION,
+                      ActionId.SNOOZE_THEME):  # fmt: skip
         _click(h, action_id, "U0STRANGER")
-    _click(h, action_ids.ASSIGN_THEME, "U0STRANGER", type="users_select", selected_user="U0X")
+    _click(h, ActionId.ASSIGN_THEME, "U0STRANGER", type="users_select", selected_user="U0X")
     refusals = h.slack.wait_for("chat.postEphemeral", count=4)
     assert all(c.params["text"].startswith("Sorry, only *People team*") for c in refusals)
     assert all(c.params["user"] == "U0STRANGER" for c in refusals)

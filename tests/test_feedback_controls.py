@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from bot.clock import ManualClock
-from handlers import action_ids
+from bot.vocabulary import ActionId
 from storage import Store
 from tests.fakes.feedback_kit import FeedbackKit, feedback_app, modal_values
 
@@ -87,7 +87,7 @@ def test_reason_modal_submission_is_stored_once_per_view(kit: FeedbackKit) -> No
     kit.wait(1)
     values = modal_values("outdated", "It is 30 days since 2026.", "https://wiki.example/leave")
     for _ in range(2):  # a redelivered submission of the same view
-        assert kit.submit(action_ids.REASON_MODAL, view_id, meta, values).status == 200
+        assert kit.submit(ActionId.REASON_MODAL, view_id, meta, values).status == 200
     kit.wait(5)
     down, correction = kit.store.feedback_for_answer(answer.id or 0)
     assert (down.kind, down.reason, down.source_link) == (
@@ -100,11 +100,11 @@ def test_reason_modal_submission_is_stored_once_per_view(kit: FeedbackKit) -> No
 
 def test_invalid_modal_input_comes_back_as_field_errors(kit: FeedbackKit) -> None:
     answer = kit.answer()
-    kit.click(answer, action_ids.CORRECT_IT, "correct")
+    kit.click(answer, ActionId.CORRECT_IT, "correct")
     [opened] = kit.harness.slack.wait_for("views.open")
     view = opened.response["view"]
     reply = kit.submit(
-        action_ids.CORRECTION_MODAL,
+        ActionId.CORRECTION_MODAL,
         view["id"],
         view["private_metadata"],
         modal_values(None, "", "not a url"),
@@ -117,12 +117,12 @@ def test_invalid_modal_input_comes_back_as_field_errors(kit: FeedbackKit) -> Non
 
 def test_correct_it_shows_the_question_and_stores_the_correction(kit: FeedbackKit) -> None:
     answer = kit.answer(question="How many leave days?")
-    kit.click(answer, action_ids.CORRECT_IT, "correct")
+    kit.click(answer, ActionId.CORRECT_IT, "correct")
     [update] = kit.harness.slack.wait_for("views.update")
     assert "How many leave days?" in json.dumps(update.params["view"])
     view = update.response["view"]
     kit.submit(
-        action_ids.CORRECTION_MODAL,
+        ActionId.CORRECTION_MODAL,
         view["id"],
         view["private_metadata"],
         modal_values(None, "30 days"),
@@ -141,7 +141,7 @@ def test_dismissing_the_thumbs_down_modal_keeps_the_vote(kit: FeedbackKit) -> No
     kit.click_vote(answer, "down")
     view_id, meta = _down_modal(kit)
     kit.wait(1)
-    closed = payloads.view_closed(action_ids.REASON_MODAL, view_id=view_id, private_metadata=meta)
+    closed = payloads.view_closed(ActionId.REASON_MODAL, view_id=view_id, private_metadata=meta)
     assert kit.harness.sender.send_interactive(closed).status == 200
     [row] = kit.store.feedback_for_answer(answer.id or 0)
     assert row.kind == "down"

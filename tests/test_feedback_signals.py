@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 
 from bot.clock import ManualClock
-from handlers import action_ids
+from bot.vocabulary import ActionId
 from storage import Store
 from storage.models import Answer, Owner
 from tests.fakes import payloads
@@ -77,7 +77,7 @@ def test_reactions_elsewhere_are_ignored_and_removal_keeps_button_votes(kit: Fee
 def test_shortcut_on_an_answer_opens_the_report_modal_and_stores_a_report(kit: FeedbackKit) -> None:
     answer = kit.answer(question="Can I expense taxis?")
     body = payloads.message_shortcut(
-        action_ids.REPORT_SHORTCUT,
+        ActionId.REPORT_SHORTCUT,
         channel=answer.channel_id,
         message_ts=answer.message_ts,
         thread_ts=answer.thread_ts,
@@ -87,7 +87,7 @@ def test_shortcut_on_an_answer_opens_the_report_modal_and_stores_a_report(kit: F
     assert "Can I expense taxis?" in json.dumps(update.params["view"])
     view = update.response["view"]
     kit.submit(
-        action_ids.REASON_MODAL, view["id"], view["private_metadata"], modal_values("wrong_facts")
+        ActionId.REASON_MODAL, view["id"], view["private_metadata"], modal_values("wrong_facts")
     )
     kit.wait(1)
     [row] = kit.store.feedback_for_answer(answer.id or 0)
@@ -96,7 +96,7 @@ def test_shortcut_on_an_answer_opens_the_report_modal_and_stores_a_report(kit: F
 
 def test_shortcut_on_another_message_says_it_is_not_ours(kit: FeedbackKit) -> None:
     body = payloads.message_shortcut(
-        action_ids.REPORT_SHORTCUT, message_user="U333", message_text="lunch?"
+        ActionId.REPORT_SHORTCUT, message_user="U333", message_text="lunch?"
     )
     kit.harness.sender.send_interactive(body)
     [update] = kit.harness.slack.wait_for("views.update")
@@ -113,11 +113,11 @@ def _owner(store: Store) -> Owner:
 
 
 def _report(kit: FeedbackKit, answer: Answer, reason: str, user: str, n: int) -> None:
-    kit.click(answer, action_ids.REPORT, "report", user=user)
+    kit.click(answer, ActionId.REPORT, "report", user=user)
     opened = kit.harness.slack.wait_for("views.open", count=n)[-1]
     view = opened.response["view"]
     kit.submit(
-        action_ids.REASON_MODAL,
+        ActionId.REASON_MODAL,
         view["id"],
         view["private_metadata"],
         modal_values(reason),

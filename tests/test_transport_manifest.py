@@ -8,7 +8,7 @@ from typing import Any
 import yaml
 
 from bot.slack_contract import BOT_EVENTS, BOT_SCOPES
-from handlers import action_ids
+from bot.vocabulary import ActionId
 from tests.conftest import PROJECT_ROOT
 
 DEPLOY = PROJECT_ROOT / "deploy"
@@ -30,9 +30,9 @@ def test_commands_shortcut_and_features_match_the_handlers() -> None:
     manifest = load(DEPLOY / "slack-manifest.yaml")
     features = manifest["features"]
     commands = sorted(c["command"] for c in features["slash_commands"])
-    assert commands == sorted([action_ids.ASK_COMMAND, action_ids.ADMIN_COMMAND])
+    assert commands == sorted([ActionId.ASK_COMMAND, ActionId.ADMIN_COMMAND])
     [shortcut] = features["shortcuts"]
-    assert (shortcut["type"], shortcut["callback_id"]) == ("message", action_ids.REPORT_SHORTCUT)
+    assert (shortcut["type"], shortcut["callback_id"]) == ("message", ActionId.REPORT_SHORTCUT)
     assert shortcut["name"] == "Report AI answer"
     assert features["app_home"]["home_tab_enabled"] is True
     assert features["assistant_view"]["assistant_description"]

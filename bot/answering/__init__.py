@@ -1,7 +1,7 @@
 """Answering, free of Slack: verified answers, knowledge retrieval, prompts and providers."""
 
 from bot.answering.core import DEFAULT_DEADLINE_S, answer_question, check_question
-from bot.answering.factory import PROVIDERS, make_answerer
+from bot.answering.factory import make_answerer
 from bot.answering.knowledge import KnowledgeBase
 from bot.answering.prompt import Prompt, load_prompt
 from bot.answering.types import (
@@ -21,7 +21,6 @@ from bot.answering.types import (
 __all__ = [
     "DEFAULT_DEADLINE_S",
     "MAX_QUESTION_CHARS",
-    "PROVIDERS",
     "AnswerOutcome",
     "AnswerRequest",
     "Answerer",

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from bot.answering.offline import OFFLINE_MODEL, OfflineAnswerer
 from bot.answering.types import Answerer
-
-PROVIDERS = ("anthropic", "openai", "offline")
+from bot.vocabulary import PROVIDERS
 
 
 def make_answerer(

@@ -19,12 +19,11 @@ from bot.demo.fake_slack import FakeSlack
 from bot.demo.people import CHANNEL, Employee, Reaction
 from bot.demo.sender import SlackSender, click, submit, user
 from bot.runtime import Runtime
+from bot.vocabulary import ActionId, AnswerBlock
 
 Json = dict[str, Any]
 SIGNING_SECRET = "demo-signing-secret"
-_ANSWER_ID = re.compile(r"^lastmile_(?:meta|vote|fix)_(\d+)$")
-# Action ids as handlers/action_ids.py names them (bot/ must not import handlers at load time).
-FEEDBACK_BUTTONS, CORRECT_IT, REPORT = "lastmile_feedback", "lastmile_correct", "lastmile_report"
+_ANSWER_ID = re.compile("^(?:" + "|".join(AnswerBlock) + r")(\d+)$")
 
 
 @dataclass(frozen=True)
@@ -104,15 +103,19 @@ class DemoWorld:
     def react(self, who: Employee, answered: Answered, reaction: Reaction) -> None:
         """Click what the person clicks under the answer, and fill in the modal if any."""
         person = user(who.user_id, who.name)
-        block = f"lastmile_vote_{answered.answer_id}"
+        block = AnswerBlock.VOTE.of(answered.answer_id)
         if reaction.kind in ("up", "down"):
-            action = {"action_id": FEEDBACK_BUTTONS, "block_id": block, "type": "feedback_buttons"}
+            action = {
+                "action_id": ActionId.FEEDBACK_BUTTONS,
+                "block_id": block,
+                "type": "feedback_buttons",
+            }
             trigger = self._click(person, answered, action | {"value": reaction.kind})
             if reaction.kind == "down" and reaction.reason:
                 self._submit(person, trigger, _reason(reaction.reason))
         elif reaction.kind in ("correction", "report"):
-            action_id = CORRECT_IT if reaction.kind == "correction" else REPORT
-            block = f"lastmile_fix_{answered.answer_id}"
+            action_id = ActionId.CORRECT_IT if reaction.kind == "correction" else ActionId.REPORT
+            block = AnswerBlock.FIX.of(answered.answer_id)
             action = {"action_id": action_id, "block_id": block, "type": "button"}
             trigger = self._click(person, answered, action | {"value": reaction.kind})
             values = _correction(reaction.correction, reaction.link)

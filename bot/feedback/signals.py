@@ -5,17 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from storage.models import REPORT_REASONS
+from bot.vocabulary import REASON_LABELS, REPORT_REASONS
 
-REASON_LABELS: dict[str, str] = {
-    "wrong_facts": "Wrong facts",
-    "outdated": "Outdated",
-    "incomplete": "Incomplete",
-    "off_topic": "Did not answer the question",
-    "unsafe": "Unsafe or inappropriate",
-    "other": "Other",
-}
-assert tuple(REASON_LABELS) == REPORT_REASONS  # the modal offers exactly the stored reasons
+__all__ = ["REASON_LABELS", "ModalInput", "validate", "vote_from_reaction", "vote_from_value"]
 
 # Reaction names as Slack sends them (skin tones arrive as "+1::skin-tone-2").
 DOWN_REACTIONS = frozenset({"-1", "thumbsdown", "x"})

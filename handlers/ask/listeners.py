@@ -12,7 +12,7 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.runtime import Runtime
-from handlers import action_ids
+from bot.vocabulary import ActionId
 from handlers.ask.command import command_ack_text, process_ask_command
 from handlers.ask.events import answer_event_once
 
@@ -40,7 +40,7 @@ def register_listeners(app: App, runtime: Runtime) -> None:
 
     app.event("app_mention")(ack=ack_event, lazy=[on_app_mention])
     app.event("message", matchers=[is_question_dm])(ack=ack_event, lazy=[on_direct_message])
-    app.command(action_ids.ASK_COMMAND)(ack=ack_ask, lazy=[on_ask_command])
+    app.command(ActionId.ASK_COMMAND)(ack=ack_ask, lazy=[on_ask_command])
 
 
 def is_question_dm(event: dict[str, Any]) -> bool:

@@ -13,6 +13,7 @@ from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, Sec
 
 from bot.answering import AnswerOutcome, Source
 from bot.mrkdwn import escape, quote, truncate
+from bot.vocabulary import AnswerBlock
 from handlers.answer_blocks import feedback_blocks
 
 SECTION_CHARS = 3_000
@@ -73,7 +74,7 @@ def footer_blocks(answer_id: int, outcome: AnswerOutcome) -> list[Block]:
     blocks: list[Block] = []
     if lines:
         elements = [MarkdownTextObject(text=truncate(line, TEXT_CHARS)) for line in lines]
-        blocks.append(ContextBlock(block_id=f"lastmile_meta_{answer_id}", elements=elements))
+        blocks.append(ContextBlock(block_id=AnswerBlock.META.of(answer_id), elements=elements))
     if outcome.error is None:
         blocks.extend(feedback_blocks(answer_id))
     return blocks

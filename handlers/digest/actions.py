@@ -17,7 +17,7 @@ from bot.digest.period import week_containing
 from bot.mrkdwn import escape, truncate
 from bot.owners import can_act
 from bot.runtime import Runtime
-from handlers import action_ids
+from bot.vocabulary import ActionId
 from storage.models import Owner
 
 Json = dict[str, Any]
@@ -142,7 +142,7 @@ class DigestActions:
 def register_actions(app: App, runtime: Runtime) -> None:
     """Register the digest buttons."""
     actions = DigestActions(runtime)
-    app.action(action_ids.APPROVE_CORRECTION)(actions.on_approve)
-    app.action(action_ids.MARK_FIXED)(actions.on_fixed)
-    app.action(action_ids.ASSIGN_THEME)(actions.on_assign)
-    app.action(action_ids.SNOOZE_THEME)(actions.on_snooze)
+    app.action(ActionId.APPROVE_CORRECTION)(actions.on_approve)
+    app.action(ActionId.MARK_FIXED)(actions.on_fixed)
+    app.action(ActionId.ASSIGN_THEME)(actions.on_assign)
+    app.action(ActionId.SNOOZE_THEME)(actions.on_snooze)

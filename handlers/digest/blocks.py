@@ -32,7 +32,7 @@ from bot.digest.model import (
     themes_text,
 )
 from bot.mrkdwn import escape, truncate
-from handlers import action_ids
+from bot.vocabulary import ActionId
 
 Permalink = Callable[[str, str], str]
 SECTION_LIMIT = 2900  # Slack allows 3,000; a margin for the escaping that lengthens text
@@ -106,7 +106,7 @@ def _correction(fix: ProposedCorrection) -> SectionBlock:
     )
     button = ButtonElement(
         text="Approve",
-        action_id=action_ids.APPROVE_CORRECTION,
+        action_id=ActionId.APPROVE_CORRECTION,
         value=str(fix.feedback_id),
         style="primary",
     )
@@ -120,11 +120,11 @@ def _actions(theme: ThemeDigest) -> ActionsBlock:
     return ActionsBlock(
         block_id=f"act:{theme.theme_id}",
         elements=[
-            ButtonElement(text="Mark fixed", action_id=action_ids.MARK_FIXED, value=value),
-            ButtonElement(text="Snooze a week", action_id=action_ids.SNOOZE_THEME, value=value),
+            ButtonElement(text="Mark fixed", action_id=ActionId.MARK_FIXED, value=value),
+            ButtonElement(text="Snooze a week", action_id=ActionId.SNOOZE_THEME, value=value),
             UserSelectElement(
                 placeholder="Assign to…",
-                action_id=action_ids.ASSIGN_THEME,
+                action_id=ActionId.ASSIGN_THEME,
                 initial_user=theme.assignee,
             ),
         ],

@@ -16,7 +16,7 @@ from slack_bolt import Ack, App
 from bot.mrkdwn import escape
 from bot.owners import OwnerSpec, is_slack_id
 from bot.runtime import Runtime
-from handlers import action_ids
+from bot.vocabulary import ActionId
 from storage import Store
 
 USAGE = (
@@ -105,10 +105,10 @@ def register_owners_command(app: App, runtime: Runtime) -> None:
             return
         ack(text=run_owners_command(runtime.store, str(command.get("text") or "")))
 
-    app.command(action_ids.ADMIN_COMMAND, matchers=[is_owners_command])(on_owners)
+    app.command(ActionId.ADMIN_COMMAND, matchers=[is_owners_command])(on_owners)
 
     def on_help(ack: Ack) -> None:
         ack(text=HELP)
 
     # Registered after the owners listener: takes `/lastmile`, `/lastmile help` and typos.
-    app.command(action_ids.ADMIN_COMMAND)(on_help)
+    app.command(ActionId.ADMIN_COMMAND)(on_help)

@@ -8,7 +8,7 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.runtime import Runtime
-from handlers import action_ids
+from bot.vocabulary import ActionId
 from handlers.feedback.buttons import on_fix_button, on_vote
 from handlers.feedback.context import FeedbackContext, feedback_context
 from handlers.feedback.reactions import on_reaction
@@ -24,28 +24,28 @@ def register(app: App, runtime: Runtime) -> None:
     """Register the feedback listeners; dependencies travel by closure (Bolt injects by name)."""
     ctx = feedback_context(runtime, app.client)
 
-    @app.action(action_ids.FEEDBACK_BUTTONS)
+    @app.action(ActionId.FEEDBACK_BUTTONS)
     def on_feedback_buttons(ack: Ack, body: Body, client: WebClient) -> None:
         on_vote(ctx, ack, body, client)
 
-    @app.action(action_ids.CORRECT_IT)
+    @app.action(ActionId.CORRECT_IT)
     def on_correct_it(ack: Ack, body: Body, client: WebClient) -> None:
         on_fix_button(ctx, "correction", ack, body, client)
 
-    @app.action(action_ids.REPORT)
+    @app.action(ActionId.REPORT)
     def on_report(ack: Ack, body: Body, client: WebClient) -> None:
         on_fix_button(ctx, "report", ack, body, client)
 
-    @app.view_submission(action_ids.REASON_MODAL)
-    @app.view_submission(action_ids.CORRECTION_MODAL)
+    @app.view_submission(ActionId.REASON_MODAL)
+    @app.view_submission(ActionId.CORRECTION_MODAL)
     def on_feedback_modal(ack: Ack, body: Body, client: WebClient) -> None:
         on_submit(ctx, ack, body, client)
 
-    @app.view_closed(action_ids.REASON_MODAL)
+    @app.view_closed(ActionId.REASON_MODAL)
     def on_reason_modal_closed(ack: Ack, body: Body) -> None:
         on_closed(ack, body)
 
-    @app.shortcut(action_ids.REPORT_SHORTCUT)
+    @app.shortcut(ActionId.REPORT_SHORTCUT)
     def on_report_answer_shortcut(ack: Ack, body: Body, client: WebClient) -> None:
         on_report_shortcut(ctx, ack, body, client)
 

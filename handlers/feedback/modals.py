@@ -18,9 +18,13 @@ from slack_sdk.models.views import View
 
 from bot.feedback.signals import CORRECTION_MAX, REASON_LABELS, ModalInput
 from bot.mrkdwn import quote
-from handlers import action_ids
+from bot.vocabulary import ActionId, ModalBlock
 
-REASON_BLOCK, CORRECTION_BLOCK, LINK_BLOCK = "reason", "correction", "link"
+REASON_BLOCK, CORRECTION_BLOCK, LINK_BLOCK = (
+    ModalBlock.REASON,
+    ModalBlock.CORRECTION,
+    ModalBlock.LINK,
+)
 NOT_OURS = "That message isn't an answer from lastmile, so there is nothing to report on it."
 
 
@@ -80,10 +84,10 @@ def _link_input() -> InputBlock:
 def feedback_modal(meta: ModalMeta, question: str | None = None) -> View:
     """The modal for `meta.kind`; the question is shown once we have looked it up."""
     if meta.kind == "correction":
-        callback, title, submit = action_ids.CORRECTION_MODAL, "Correct this answer", "Send"
+        callback, title, submit = ActionId.CORRECTION_MODAL, "Correct this answer", "Send"
         inputs: list[Block] = [_correction_input(optional=False), _link_input()]
     else:
-        callback, submit = action_ids.REASON_MODAL, "Send"
+        callback, submit = ActionId.REASON_MODAL, "Send"
         title = "Report this answer" if meta.kind == "report" else "What went wrong?"
         inputs = [_reason_input(), _correction_input(optional=True), _link_input()]
     return View(

@@ -14,10 +14,9 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
+from bot.vocabulary import FAILURE_KINDS
 from storage.models import Answer, DigestRun, Feedback, Question
 from storage.queries.base import StoreBase, as_utc
-
-FAILURE_KINDS = ("down", "report", "correction")
 
 
 class FailureRecord(NamedTuple):

@@ -8,10 +8,11 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlmodel import col, select
 
+from bot.vocabulary import FAILURE_KINDS
 from storage.models import Answer, Feedback, Question, Theme, VerifiedAnswer
 from storage.queries.base import StoreBase
 
-REPORTER_KINDS = ("down", "report", "correction")
+REPORTER_KINDS = FAILURE_KINDS  # the people who hear back when a theme is fixed
 
 
 class ThemeQueries(StoreBase):

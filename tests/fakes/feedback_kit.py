@@ -82,10 +82,10 @@ class FeedbackKit:
 
     def click_vote(self, answer: Answer, value: str, **kwargs: Any) -> SlackReply:
         """A feedback_buttons click (`up` / `down`, or any tampered value)."""
-        from handlers import action_ids
+        from bot.vocabulary import ActionId
 
         return self.click(
-            answer, action_ids.FEEDBACK_BUTTONS, value, action_type="feedback_buttons", **kwargs
+            answer, ActionId.FEEDBACK_BUTTONS, value, action_type="feedback_buttons", **kwargs
         )
 
     def submit(

@@ -1,0 +1,114 @@
+"""The product's vocabulary, one module for every layer: kinds, reasons, statuses, providers, ids.
+
+Storage stores these words, the core reasons with them, the handlers render them and match
+Slack's payloads against them, the demo clicks them. Nothing here imports anything of ours, so
+`storage/` may import this module (and only this one) from `bot/`.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class FeedbackKind(StrEnum):
+    """What one piece of feedback is."""
+
+    UP = "up"
+    DOWN = "down"
+    CORRECTION = "correction"
+    REPORT = "report"
+
+
+FEEDBACK_KINDS = tuple(kind.value for kind in FeedbackKind)
+FAILURE_KINDS = (FeedbackKind.DOWN.value, FeedbackKind.REPORT.value, FeedbackKind.CORRECTION.value)
+"""Feedback that says an answer failed (and whose authors hear back when it is fixed)."""
+
+FEEDBACK_SOURCES = ("button", "modal", "reaction", "shortcut", "cli")
+
+
+class ReportReason(StrEnum):
+    """Why a person says an answer is wrong, as the reason modal offers it."""
+
+    WRONG_FACTS = "wrong_facts"
+    OUTDATED = "outdated"
+    INCOMPLETE = "incomplete"
+    OFF_TOPIC = "off_topic"
+    UNSAFE = "unsafe"
+    OTHER = "other"
+
+
+REPORT_REASONS = tuple(reason.value for reason in ReportReason)
+REASON_LABELS: dict[str, str] = {
+    ReportReason.WRONG_FACTS: "Wrong facts",
+    ReportReason.OUTDATED: "Outdated",
+    ReportReason.INCOMPLETE: "Incomplete",
+    ReportReason.OFF_TOPIC: "Did not answer the question",
+    ReportReason.UNSAFE: "Unsafe or inappropriate",
+    ReportReason.OTHER: "Other",
+}
+
+
+class ThemeStatus(StrEnum):
+    """Where an owner stands on a failure theme."""
+
+    OPEN = "open"
+    FIXED = "fixed"
+    WONT_FIX = "wont_fix"
+    SNOOZED = "snoozed"
+
+
+THEME_STATUSES = tuple(status.value for status in ThemeStatus)
+
+
+class Provider(StrEnum):
+    """Who writes the answers (LASTMILE_PROVIDER)."""
+
+    ANTHROPIC = "anthropic"
+    OPENAI = "openai"
+    OFFLINE = "offline"
+
+
+PROVIDERS = tuple(provider.value for provider in Provider)
+
+
+class ActionId(StrEnum):
+    """Every action, callback, view and command id the Slack app uses (the manifest matches)."""
+
+    # Feedback controls on each answer.
+    FEEDBACK_BUTTONS = "lastmile_feedback"
+    CORRECT_IT = "lastmile_correct"
+    REPORT = "lastmile_report"
+    # Modals.
+    REASON_MODAL = "lastmile_reason_modal"
+    CORRECTION_MODAL = "lastmile_correction_modal"
+    # Message shortcut (callback_id in deploy/slack-manifest.yaml).
+    REPORT_SHORTCUT = "lastmile_report_answer"
+    # Slash commands (deploy/slack-manifest.yaml).
+    ASK_COMMAND = "/ask"
+    ADMIN_COMMAND = "/lastmile"
+    # Digest buttons.
+    APPROVE_CORRECTION = "lastmile_digest_approve"
+    MARK_FIXED = "lastmile_digest_fixed"
+    ASSIGN_THEME = "lastmile_digest_assign"
+    SNOOZE_THEME = "lastmile_digest_snooze"
+    ASSIGN_MODAL = "lastmile_assign_modal"
+
+
+class AnswerBlock(StrEnum):
+    """Block id prefixes on an answer message; the answer's id follows (`lastmile_vote_42`)."""
+
+    META = "lastmile_meta_"
+    VOTE = "lastmile_vote_"
+    FIX = "lastmile_fix_"
+
+    def of(self, answer_id: int) -> str:
+        """The block id for one answer."""
+        return f"{self.value}{answer_id}"
+
+
+class ModalBlock(StrEnum):
+    """Input block (and element) ids inside the feedback modals."""
+
+    REASON = "reason"
+    CORRECTION = "correction"
+    LINK = "link"
