@@ -22,7 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
-DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "banking77"
+# BANKING77 ships with the tests (CC BY 4.0, tests/data/banking77/ATTRIBUTION.md).
+DATA = Path(__file__).resolve().parents[1] / "tests" / "data" / "banking77"
 
 
 def load(names: tuple[str, ...]) -> tuple[list[str], list[str]]:

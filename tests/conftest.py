@@ -22,7 +22,8 @@ from tests.fakes.transport import transport_runtime
 POSTGRES_ENV = "LASTMILE_TEST_POSTGRES_URL"
 REQUIRE_POSTGRES_ENV = "LASTMILE_REQUIRE_POSTGRES"
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-SHARED_DIR = PROJECT_ROOT.parent / "shared"
+# Everything the suite reads lives in the repository, so a fresh clone tests itself.
+TEST_DATA = PROJECT_ROOT / "tests" / "data"
 DATABASES = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
 

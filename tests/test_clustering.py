@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -17,8 +16,9 @@ from bot.clustering import (
     make_embedder,
 )
 from bot.clustering.grouping import group_rows
+from tests.conftest import TEST_DATA
 
-BANKING77 = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "banking77"
+BANKING77 = TEST_DATA / "banking77"
 TOPICS = {
     "refund": "when will I get my refund for the order {}",
     "password": "how do I reset my password for account {}",
@@ -36,7 +36,6 @@ def _topic_texts(per_topic: int) -> tuple[list[str], list[str]]:
     return texts, truth
 
 
-@pytest.mark.skipif(not BANKING77.is_dir(), reason="BANKING77 data folder absent")
 def test_banking77_test_quality_stays_at_the_measured_level() -> None:
     with (BANKING77 / "test.csv").open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))

@@ -12,8 +12,9 @@ from scipy.cluster.hierarchy import fcluster, linkage
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
 from bot.clustering.semantic import DEFAULT_CUT, DIMENSIONS, MiniLMEmbedder, refine_labels
+from tests.conftest import TEST_DATA
 
-BANKING77_TEST = Path(__file__).resolve().parents[1].parent / "shared/data/banking77/test.csv"
+BANKING77_TEST = TEST_DATA / "banking77" / "test.csv"
 
 
 @pytest.fixture(scope="module")
@@ -92,8 +93,6 @@ def test_refine_labels_leaves_all_small_clusters_alone() -> None:
 
 def test_banking77_test_quality_without_k(embedder: MiniLMEmbedder) -> None:
     """Full BANKING77 test set (3,080 questions, ~30 s): measured NMI 81.1 / ARI 48.9."""
-    if not BANKING77_TEST.exists():
-        pytest.skip(f"{BANKING77_TEST} not found")
     with BANKING77_TEST.open(newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     vectors = embedder.embed([row["text"] for row in rows])

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -13,11 +12,8 @@ _ids = itertools.count(1)
 
 
 def payloads_dir() -> Path:
-    """shared/data/slack-payloads beside the repo (LASTMILE_SLACK_PAYLOADS overrides)."""
-    override = os.environ.get("LASTMILE_SLACK_PAYLOADS")
-    if override:
-        return Path(override)
-    return Path(__file__).resolve().parents[2].parent / "shared" / "data" / "slack-payloads"
+    """tests/data/slack-payloads: Slack's own SDK test payloads (MIT, see its SOURCE.md)."""
+    return Path(__file__).resolve().parents[1] / "data" / "slack-payloads"
 
 
 @cache

@@ -1,4 +1,4 @@
-"""Real Slack payloads (shared/data/slack-payloads) with fields overridden, never invented.
+"""Real Slack payloads (tests/data/slack-payloads) with fields overridden, never invented.
 
 Each builder loads one captured payload (see that folder's SOURCE.md), deep-copies it and
 sets only the fields a test cares about. Events get a fresh `event_id` (Ev00000001, ...)
