@@ -50,7 +50,7 @@ def test_kubernetes_probes_use_the_health_endpoints() -> None:
     assert container["livenessProbe"]["httpGet"]["path"] == "/healthz"
     assert container["args"][:1] == ["serve"]
     kinds = sorted(d["kind"] for d in docs)
-    assert kinds == ["Deployment", "Secret", "Service"]
+    assert kinds == ["ConfigMap", "ConfigMap", "Deployment", "Secret", "Service"]
 
 
 def test_compose_runs_the_bot_on_postgresql() -> None:
