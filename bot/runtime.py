@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.answering import Answerer, KnowledgeBase, Prompt, load_prompt, make_answerer
+from bot.answering.knowledge import load_folder
+from bot.answering.reload import log_load
 from bot.clock import system_clock
 from bot.settings import Settings
 from storage import Store, make_engine, upgrade
@@ -35,11 +37,14 @@ def build_runtime(
     """Connect and migrate the database, load knowledge and prompt, build the provider."""
     engine = make_engine(settings.database_url)
     upgrade(engine)
+    knowledge = load_folder(settings.knowledge_dir)
+    if settings.knowledge_dir is not None:
+        log_load(knowledge, settings.knowledge_dir)
     return Runtime(
         settings=settings,
         store=Store(engine, clock=clock),
         answerer=answerer_from_settings(settings),
-        knowledge=KnowledgeBase.load(settings.knowledge_dir),
+        knowledge=knowledge.knowledge,
         prompt=load_prompt(),
         clock=clock,
         instance_id=instance_id,

@@ -1,27 +1,21 @@
-"""The weekly digest schedule: an in-process thread that fires on LASTMILE_DIGEST_SCHEDULE.
+"""The weekly digest schedule: fires on LASTMILE_DIGEST_SCHEDULE in every running bot.
 
-Every replica may run it: the DigestRun claim makes each owner's digest post once. On start
-the most recent fire time counts as due, so a process that was down at 09:00 (or died mid-way)
-catches up; owners already posted are skipped by the claim.
+Every replica runs it (bot/composition starts it in `run` and `serve`): the DigestRun claim
+makes each owner's digest post once. On start the most recent fire time counts as due, so a
+process that was down at 09:00 (or died mid-way) catches up; owners already posted are skipped
+by the claim.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from croniter import croniter
 
 from bot.digest.period import Period, period_ended_before
-
-if TYPE_CHECKING:
-    from slack_sdk import WebClient
-
-    from bot.runtime import Runtime
 
 MAX_WAIT = timedelta(seconds=60)
 """Re-read the clock at least this often (clock jumps, stale claims to resume)."""
@@ -41,8 +35,10 @@ def fire_times(schedule: str, timezone: str, after: datetime, until: datetime) -
 
 def last_fire(schedule: str, timezone: str, now: datetime) -> datetime:
     """The latest scheduled moment at or before `now`."""
-    previous: datetime = croniter(schedule, now.astimezone(ZoneInfo(timezone))).get_prev(datetime)
-    return previous
+    local = now.astimezone(ZoneInfo(timezone))
+    previous: datetime = croniter(schedule, local).get_prev(datetime)  # strictly before `now`
+    following: datetime = croniter(schedule, previous).get_next(datetime)
+    return following if following <= local else previous
 
 
 def due_periods(
@@ -80,39 +76,34 @@ def run_due(
     return now
 
 
-def scheduler_loop(
-    send: Send,
-    clock: Callable[[], datetime],
-    stop_event: threading.Event,
-    *,
-    schedule: str,
-    timezone: str,
-) -> None:
-    """Fire `send` for each due period until `stop_event` is set."""
-    last_run: datetime | None = None
-    while not stop_event.is_set():
-        now = clock()
-        last_run = run_due(send, now, last_run, schedule=schedule, timezone=timezone)
-        stop_event.wait(next_wait(now, schedule=schedule, timezone=timezone) or 1.0)
+def next_fire(schedule: str, timezone: str, now: datetime) -> datetime:
+    """The first scheduled moment after `now` (what `lastmile doctor` shows)."""
+    upcoming: datetime = croniter(schedule, now.astimezone(ZoneInfo(timezone))).get_next(datetime)
+    return upcoming
 
 
-def start_digest_scheduler(
-    runtime: Runtime, client: WebClient, stop_event: threading.Event
-) -> threading.Thread:
-    """Start the digest thread for `run`/`serve`; set `stop_event` to end it."""
-    from handlers.digest.send import send_digests  # handlers is imported lazily: bot/ stays core
+class DigestScheduler:
+    """Sends each period's digests when LASTMILE_DIGEST_SCHEDULE fires; `tick()` is one look.
 
-    settings = runtime.settings
+    A running bot ticks it from a background thread (bot/composition); the demo ticks it by
+    hand as its simulated clock reaches Monday morning. `send` posts one period's digests.
+    """
 
-    def send(period: Period) -> object:
-        return send_digests(runtime, client, period)
+    name = "digest scheduler"
 
-    thread = threading.Thread(
-        target=scheduler_loop,
-        args=(send, runtime.clock, stop_event),
-        kwargs={"schedule": settings.digest_schedule, "timezone": settings.timezone},
-        name="lastmile-digest-scheduler",
-        daemon=True,
-    )
-    thread.start()
-    return thread
+    def __init__(
+        self, send: Send, clock: Callable[[], datetime], *, schedule: str, timezone: str
+    ) -> None:
+        self.send = send
+        self.clock = clock
+        self.schedule = schedule
+        self.timezone = timezone
+        self.last_run: datetime | None = None
+
+    def tick(self) -> float:
+        """Send every period due since the last tick; returns seconds until the next look."""
+        now = self.clock()
+        self.last_run = run_due(
+            self.send, now, self.last_run, schedule=self.schedule, timezone=self.timezone
+        )
+        return next_wait(now, schedule=self.schedule, timezone=self.timezone) or 1.0

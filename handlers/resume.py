@@ -10,7 +10,6 @@ once; an event no listener took is marked done once its listeners have run.
 from __future__ import annotations
 
 import logging
-import threading
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -78,30 +77,19 @@ def _settle(runtime: Runtime, before: ProcessedEvent, status: int) -> None:
 
 
 class ResumeSweeper:
-    """Re-runs the resume pass every minute in a daemon thread, until `stop()`."""
+    """The resume pass as a background job: bot/composition ticks it every minute."""
 
-    def __init__(self, runtime: Runtime, client: WebClient, every_s: float = SWEEP_EVERY_S):
+    name = "resume sweeper"
+    every_s = SWEEP_EVERY_S
+
+    def __init__(self, runtime: Runtime, client: WebClient):
         self.runtime = runtime
         self.app = build_app(runtime, client=client, synchronous=True)
-        self.every_s = every_s
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, name="lastmile-resume", daemon=True)
 
     def run_now(self, min_age_s: float = 0.0) -> ResumeReport:
         """One pass (on start: `min_age_s=0`, everything unfinished is due)."""
         return resume_unfinished(self.runtime, self.app, min_age_s=min_age_s)
 
-    def start(self) -> None:
-        """Start the periodic passes."""
-        self._thread.start()
-
-    def stop(self) -> None:
-        """Stop after the current pass."""
-        self._stop.set()
-
-    def _loop(self) -> None:
-        while not self._stop.wait(self.every_s):
-            try:
-                self.run_now(min_age_s=SWEEP_MIN_AGE_S)
-            except Exception:
-                logger.exception("resume sweep failed; trying again in %.0f s", self.every_s)
+    def tick(self) -> None:
+        """A periodic pass, leaving recent events to the worker that is probably still on them."""
+        self.run_now(min_age_s=SWEEP_MIN_AGE_S)

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.answering import KnowledgeBase, load_prompt
 from bot.answering.offline import OfflineAnswerer
 from bot.clock import ManualClock
+from bot.composition import assemble
 from bot.digest import parse_week
 from bot.runtime import Runtime
-from bot.scheduler import due_periods, next_wait, run_due, start_digest_scheduler
+from bot.scheduler import due_periods, last_fire, next_wait, run_due
 from bot.settings import Settings
 from storage import Store
 from tests.fakes import FakeSlackApi
@@ -34,6 +34,12 @@ def test_the_week_that_just_ended_is_due_at_the_fire_time() -> None:
 def test_first_start_catches_up_with_the_latest_fire_time() -> None:
     due = due_periods(MON + timedelta(days=2), None, schedule=MONDAY_9)
     assert [p.key for p in due] == ["2026-W46"]
+
+
+def test_a_start_at_the_exact_fire_time_sends_the_week_that_just_ended() -> None:
+    # croniter's get_prev is strictly before: at 09:00:00 sharp it would pick last Monday.
+    assert last_fire(MONDAY_9, "UTC", MON) == MON
+    assert [p.key for p in due_periods(MON, None, schedule=MONDAY_9)] == ["2026-W46"]
 
 
 def test_missed_weeks_are_all_due() -> None:
@@ -86,14 +92,13 @@ def test_thread_posts_each_owner_digest_then_stops(
             prompt=load_prompt(),
             clock=clock,
         )
-        stop = threading.Event()
-        thread = start_digest_scheduler(runtime, slack.client(), stop)
+        bot = assemble(runtime)
+        bot.start()  # every background service, as `lastmile serve` starts them
         try:
             slack.wait_for("files.completeUploadExternal", count=2, timeout=30)
         finally:
-            stop.set()
-            thread.join(timeout=10)
-        assert not thread.is_alive()
+            bot.stop()
+        assert all(service.join(0) for service in bot.services)
         posted = [c.params["channel"] for c in slack.calls_to("chat.postMessage")]
         assert sorted(posted) == ["C0PLATFORM", "D0OWNER1"]
         assert {run.status for run in store.digest_runs("2026-W46")} == {"posted"}

@@ -26,6 +26,47 @@ UNKNOWN_WEIGHT = 1.0
 
 
 @dataclass(frozen=True)
+class BrokenFile:
+    """A knowledge file that was skipped, and why (relative path, POSIX style)."""
+
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class KnowledgeLoad:
+    """A loaded knowledge folder, with the files that could not be read."""
+
+    knowledge: KnowledgeBase
+    broken: tuple[BrokenFile, ...]
+
+    @property
+    def documents(self) -> int:
+        """Files that gave passages."""
+        return self.knowledge.documents
+
+
+def markdown_files(folder: Path) -> list[Path]:
+    """Every `*.md` file under `folder`, recursively, in a stable order."""
+    return sorted(path for path in folder.rglob("*.md") if path.is_file())
+
+
+def load_folder(folder: Path | None) -> KnowledgeLoad:
+    """Read every Markdown file; a broken one is skipped and named, the rest still load."""
+    if folder is None or not folder.is_dir():
+        return KnowledgeLoad(KnowledgeBase([]), ())
+    passages: list[Passage] = []
+    broken: list[BrokenFile] = []
+    for path in markdown_files(folder):
+        try:
+            passages.extend(read_passages(path, folder))
+        except (OSError, ValueError) as error:
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+            broken.append(BrokenFile(path.relative_to(folder).as_posix(), str(reason)))
+    return KnowledgeLoad(KnowledgeBase(passages), tuple(broken))
+
+
+@dataclass(frozen=True)
 class Hit:
     """A retrieved passage; `coverage` in [0, 1]: the weighted share of question concepts in it."""
 
@@ -51,13 +92,12 @@ class KnowledgeBase:
     @classmethod
     def load(cls, folder: Path | None) -> KnowledgeBase:
         """Read every `*.md` under `folder`, recursively; None or a missing folder: no passages."""
-        if folder is None or not folder.is_dir():
-            return cls([])
-        passages: list[Passage] = []
-        for path in sorted(folder.rglob("*.md")):
-            if path.is_file():
-                passages.extend(read_passages(path, folder))
-        return cls(passages)
+        return load_folder(folder).knowledge
+
+    @property
+    def documents(self) -> int:
+        """How many files the passages came from."""
+        return len({passage.path for passage in self.passages})
 
     def idf(self, term: str) -> float:
         """BM25's idf of a stemmed term (never negative: Lucene's variant)."""

@@ -13,8 +13,17 @@ _FENCE = re.compile(r"^\s*(```|~~~)")
 
 
 def read_passages(path: Path, root: Path) -> list[Passage]:
-    """All passages of one file; `path` in each passage is relative to `root`, POSIX style."""
-    text = path.read_text(encoding="utf-8", errors="replace")
+    """All passages of one file; `path` in each passage is relative to `root`, POSIX style.
+
+    Raises OSError when the file can't be read and ValueError when it is not UTF-8 text.
+    """
+    data = path.read_bytes()
+    if b"\0" in data:
+        raise ValueError("a binary file, not Markdown text")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ValueError(f"not UTF-8 text (bad byte at offset {error.start})") from None
     meta, body = _front_matter(text)
     sections = _sections(body)
     title = meta.get("title") or _first_h1(sections) or _title_from_name(path)

@@ -92,12 +92,9 @@ def _preview(
 def _send(settings: Settings, period: Period) -> None:
     if not settings.slack_bot_token:
         fail("lastmile: --send needs SLACK_BOT_TOKEN (and the bot in each owner's channel).")
-    from bot.runtime import build_runtime
-    from handlers.app import make_client  # Slack is imported only when sending
-    from handlers.digest.send import send_digests
+    from bot.composition import send_now  # Slack is imported only when sending
 
-    runtime = build_runtime(settings, instance_id="lastmile-cli")
-    for delivery in send_digests(runtime, make_client(runtime), period):
+    for delivery in send_now(settings, period, instance_id="lastmile-cli"):
         where = f" in {delivery.channel_id} at {delivery.message_ts}" if delivery.message_ts else ""
         click.echo(f"owner {delivery.owner_id} {period.key}: {delivery.outcome}{where}")
 

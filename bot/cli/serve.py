@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import threading
-
 import click
 
 from bot.cli.common import fail, load_settings
-from bot.cli.run import on_stop_signals, require_slack, start_app, start_runtime
+from bot.cli.run import require_slack, say, start_bot
 
 
 @click.command(name="serve")
@@ -21,22 +19,13 @@ from bot.cli.run import on_stop_signals, require_slack, start_app, start_runtime
 )
 def serve_command(host: str, port: int) -> None:
     """Serve Slack's Request URL over HTTP: POST /slack/events, GET /healthz and /readyz."""
-    from handlers.server import EVENTS_PATH, http_server
+    from bot.composition.transports import bind_http, serve_http
 
     settings = load_settings()
     require_slack(settings, "serve", ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"))
-    runtime = start_runtime(settings)
-    app, sweeper = start_app(runtime)
+    bot = start_bot(settings)
     try:
-        server = http_server(runtime, app, host=host, port=port)
+        server = bind_http(bot, host=host, port=port)
     except OSError as error:
         fail(f"lastmile serve: cannot listen on {host}:{port}: {error.strerror or error}")
-
-    def stop() -> None:
-        # From a signal handler: stop from another thread, never inside the event loop's lock.
-        threading.Thread(target=server.stop, daemon=True).start()
-
-    on_stop_signals(stop)
-    click.echo(f"lastmile serving Slack at {server.url}{EVENTS_PATH}", err=True)
-    server.serve_forever()
-    sweeper.stop()
+    serve_http(bot, server, say)

@@ -10,11 +10,11 @@ import importlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from bot.demo.world import DemoWorld
-from bot.digest import Digest, deliver_all, week_containing
+from bot.digest import Digest, deliver_all
+from bot.digest.period import Period
 from bot.digest.themes import Clusterer, Clusters, default_clusterer
 
 Json = dict[str, Any]
@@ -73,13 +73,12 @@ def clusterer(notes: list[str]) -> Clusterer:
     return word_clusters
 
 
-def post_digests(world: DemoWorld, monday: datetime, notes: list[str]) -> list[PostedDigest]:
-    """Post every owner's digest for the week starting `monday`."""
+def post_digests(world: DemoWorld, period: Period, notes: list[str]) -> list[PostedDigest]:
+    """Post every owner's digest for `period` (what the digest scheduler calls in the demo)."""
     from handlers.digest.poster import SlackPoster
 
     runtime = world.runtime
     poster = RecordingPoster(SlackPoster(world.app.client, chart=True))
-    period = week_containing(monday, runtime.settings.timezone)
     deliveries = deliver_all(
         runtime.store, poster, period, instance_id=runtime.instance_id, clusterer=clusterer(notes)
     )

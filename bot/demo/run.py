@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from importlib import resources
 from pathlib import Path
 
-from bot.answering import KnowledgeBase
+from bot.answering.reload import KnowledgeWatcher
 from bot.clock import ManualClock
 from bot.demo import owner_actions as owners
 from bot.demo.digests import PostedDigest, post_digests
@@ -24,7 +24,9 @@ from bot.demo.fake_slack import FakeSlack
 from bot.demo.people import Ask, employees, plan_week1, plan_week2, react
 from bot.demo.topics import TOPICS
 from bot.demo.world import SIGNING_SECRET, DemoWorld
+from bot.digest.period import Period
 from bot.runtime import build_runtime
+from bot.scheduler import DigestScheduler
 from bot.settings import Settings
 
 WEEK1 = datetime(2026, 3, 2, tzinfo=UTC)  # a Monday
@@ -100,21 +102,35 @@ def run_demo(directory: Path, *, questions: int = 200, seed: int = 7, step: Step
     people = employees()
     plan1 = plan_week1(rng, list(TOPICS), people, questions // 2, WEEK1)
     plan2 = plan_week2(rng, plan1, WEEK1 + timedelta(7))
-    with DemoWorld(runtime, slack) as world:
+    posted: list[PostedDigest] = []
+
+    def send_digest(period: Period) -> None:  # called by the digest scheduler when it fires
+        posted.extend(post_digests(world, period, run.notes))
+
+    with DemoWorld(runtime, slack, send_digest) as world:
         run.week1 = ask_all(world, clock, rng, plan1, step)
         clock.set(WEEK1 + DIGEST_AT)
-        run.digests1 = post_digests(world, WEEK1, run.notes)
+        run.digests1 = monday_morning(world, posted)
         step("week-1 digests posted")
         topic_of = {r.answer_id: r.ask.topic.key for r in run.week1}
         act_on_digests(world, run, topic_of, knowledge)
         step("owners acted")
         run.week2 = ask_all(world, clock, rng, plan2, step)
         clock.set(WEEK1 + timedelta(7) + DIGEST_AT)
-        run.digests2 = post_digests(world, WEEK1 + timedelta(7), run.notes)
+        run.digests2 = monday_morning(world, posted)
         step("week-2 digests posted")
         run.told = len(world.told_reporters())
     runtime.store.engine.dispose()
     return run
+
+
+def monday_morning(world: DemoWorld, posted: list[PostedDigest]) -> list[PostedDigest]:
+    """The digest scheduler looks at the clock (09:00 Monday) and posts; what did it post?"""
+    posted.clear()
+    world.tick(DigestScheduler.name)
+    if not posted:
+        raise RuntimeError("the digest scheduler posted no digest at its fire time")
+    return list(posted)
 
 
 def ask_all(
@@ -152,7 +168,7 @@ def act_on_digests(
     it = by_owner.get(owners.IT)
     if it is not None:
         archive(knowledge, owners.ARCHIVED_PAGE, run)
-        world.runtime.knowledge = KnowledgeBase.load(knowledge)
+        world.tick(KnowledgeWatcher.name)  # the running bot would notice within a minute
         for theme in owners.themes_about(topics, owners.FIX_TOPIC):
             if owners.mark_fixed(world, owners.IT, it.message, it.channel, theme):
                 run.actions.fixed_themes.append(theme)

@@ -19,6 +19,7 @@ from bot.demo.fake_slack import FakeSlack
 from bot.demo.people import CHANNEL, Employee, Reaction
 from bot.demo.sender import SlackSender, click, submit, user
 from bot.runtime import Runtime
+from bot.scheduler import Send
 from bot.vocabulary import ActionId, AnswerBlock
 
 Json = dict[str, Any]
@@ -47,16 +48,24 @@ def answer_id_of(blocks: list[Json]) -> int | None:
 class DemoWorld:
     """Fake Slack + the real app on HTTP + a signed sender, for one demo run."""
 
-    def __init__(self, runtime: Runtime, slack: FakeSlack) -> None:
-        from handlers.app import build_app  # handlers import slack_bolt: only when the demo runs
-        from handlers.server import EVENTS_PATH, http_server
+    def __init__(self, runtime: Runtime, slack: FakeSlack, send_digest: Send) -> None:
+        # The composition root imports slack_bolt: only when the demo runs.
+        from bot.composition import assemble
+        from bot.composition.transports import bind_http
+        from handlers.server import EVENTS_PATH
 
         self.runtime = runtime
         self.slack = slack  # started; its api_url is the runtime's SLACK_API_URL
-        self.app = build_app(runtime, synchronous=True)
-        self.server = http_server(runtime, self.app, host="127.0.0.1", port=0).start()
+        # The same app and background services as `lastmile serve`, ticked by the demo's clock.
+        self.bot = assemble(runtime, synchronous=True, send_digest=send_digest)
+        self.app = self.bot.app
+        self.server = bind_http(self.bot, host="127.0.0.1", port=0).start()
         self.sender = SlackSender(self.server.url + EVENTS_PATH, SIGNING_SECRET)
         self._ts = itertools.count(1)
+
+    def tick(self, service: str) -> None:
+        """Run one pass of a background service (the digest scheduler, the knowledge watcher)."""
+        self.bot.services.get(service).tick_now()
 
     def __enter__(self) -> Self:
         return self

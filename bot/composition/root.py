@@ -1,0 +1,132 @@
+"""Assemble a running lastmile: the Bolt app, its Web API client and every background service.
+
+`run`, `serve` and the demo all get their bot from `assemble`, and its services from
+`background_services`, so no entry point can forget one (the digest scheduler once had no
+caller at all). Add a new background service here and every entry point runs it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from slack_bolt import App
+from slack_sdk import WebClient
+
+from bot.answering.reload import KnowledgeWatcher
+from bot.clock import system_clock
+from bot.composition.services import BackgroundService, Services
+from bot.digest.delivery import Delivery
+from bot.digest.period import Period
+from bot.runtime import Runtime, build_runtime
+from bot.scheduler import DigestScheduler, Send
+from bot.settings import Settings
+from handlers.app import build_app, make_client
+from handlers.digest.send import send_digests
+from handlers.resume import ResumeReport, ResumeSweeper
+
+log = logging.getLogger(__name__)
+DIGEST_LOOK_S = 60.0
+"""The scheduler's longest sleep: it re-reads the clock at least this often."""
+
+
+@dataclass
+class RunningBot:
+    """One process's bot: what Slack talks to, and what runs beside it."""
+
+    runtime: Runtime
+    client: WebClient
+    app: App
+    sweeper: ResumeSweeper
+    services: Services
+    started: bool = field(default=False, init=False)
+
+    def start(self) -> ResumeReport:
+        """Resume what an earlier run left unfinished, then start every background service."""
+        report = self.sweeper.run_now()
+        if report.dispatched:
+            log.info("resumed %d unfinished event(s) at start", report.dispatched)
+        self.services.start()
+        self.started = True
+        return report
+
+    def reload_knowledge(self) -> None:
+        """Look at the knowledge folder now (SIGHUP) instead of at the next interval."""
+        try:
+            self.services.get(KnowledgeWatcher.name).wake()
+        except KeyError:
+            log.info("no LASTMILE_KNOWLEDGE_DIR: nothing to reload")
+
+    def stop(self) -> None:
+        """Stop the background services (the transport is stopped by its owner first)."""
+        if self.started:
+            self.services.stop()
+            self.started = False
+
+
+def assemble(
+    runtime: Runtime, *, synchronous: bool = False, send_digest: Send | None = None
+) -> RunningBot:
+    """The app, client and services on `runtime`; nothing is started yet.
+
+    `synchronous` runs every listener inside the request (the demo's simulated clock needs
+    it); `send_digest` replaces posting through Slack (the demo keeps what it posts).
+    """
+    client = make_client(runtime)
+    app = build_app(runtime, client=client, synchronous=synchronous)
+    sweeper = ResumeSweeper(runtime, client)
+
+    def post_through_slack(period: Period) -> object:
+        deliveries = send_digests(runtime, client, period)
+        log_deliveries(period, deliveries)
+        return deliveries
+
+    services = background_services(runtime, sweeper, send_digest or post_through_slack)
+    return RunningBot(runtime, client, app, sweeper, services)
+
+
+def log_deliveries(period: Period, deliveries: list[Delivery]) -> None:
+    """One line per scheduled run: how many owners got it (ids and counts only)."""
+    outcomes = Counter(delivery.outcome for delivery in deliveries)
+    summary = ", ".join(f"{count} {outcome}" for outcome, count in sorted(outcomes.items()))
+    log.info("digest %s sent by the schedule: %s", period.key, summary or "no owners")
+
+
+def background_services(runtime: Runtime, sweeper: ResumeSweeper, send: Send) -> Services:
+    """Every background service a running bot has, in start order."""
+    settings = runtime.settings
+    scheduler = DigestScheduler(
+        send, runtime.clock, schedule=settings.digest_schedule, timezone=settings.timezone
+    )
+    services = [
+        BackgroundService(sweeper, sweeper.every_s),
+        # First look at once: a digest that fell due while no replica ran is sent at start.
+        BackgroundService(scheduler, DIGEST_LOOK_S, first_after_s=0.0),
+    ]
+    if settings.knowledge_dir is not None:
+        watcher = KnowledgeWatcher(runtime, settings.knowledge_dir)
+        every = settings.knowledge_reload_s or None  # 0: only when asked (SIGHUP)
+        services.append(BackgroundService(watcher, every))
+    return Services(services)
+
+
+def compose(
+    settings: Settings,
+    *,
+    instance_id: str,
+    clock: Callable[[], datetime] = system_clock,
+) -> RunningBot:
+    """Connect the database, load knowledge and provider, and assemble the bot."""
+    return assemble(build_runtime(settings, clock=clock, instance_id=instance_id))
+
+
+def send_now(settings: Settings, period: Period, *, instance_id: str) -> list[Delivery]:
+    """Post `period`'s digests once, outside a running bot (`lastmile digest --send`)."""
+    runtime = build_runtime(settings, instance_id=instance_id)
+    try:
+        return send_digests(runtime, make_client(runtime), period)
+    finally:
+        runtime.store.engine.dispose()
