@@ -31,15 +31,26 @@ def owner_phrase(owner: Owner | None) -> str:
     return name if name.lower().startswith("the ") else f"the {name}"
 
 
+NO_OWNER = (
+    "No one is assigned to review answers on this subject yet, so nobody will see it in a "
+    "digest; if it matters, tell the person who runs this assistant."
+)
+
+
 def confirmation(kind: str, owner: Owner | None, digest_schedule: str) -> str:
-    """What the person is told after flagging: it is logged, who reviews it, and when."""
-    who = owner_phrase(owner)
-    who = who[0].upper() + who[1:]
+    """What the person is told after flagging: it is logged, who reviews it, and when.
+
+    A review is promised only when an owner will get this failure in a digest; with no owner
+    for it (none configured, or no default) the person is told so instead.
+    """
     what = {"correction": "Thanks for the correction", "report": "Thanks for reporting this"}
     opening = what.get(kind, "Thanks")
-    verb = "review" if who == FALLBACK_OWNER[0].upper() + FALLBACK_OWNER[1:] else "reviews"
+    if owner is None:
+        return f"{opening} — logged. {NO_OWNER}"
+    who = owner_phrase(owner)
+    who = who[0].upper() + who[1:]
     return (
-        f"{opening} — logged. {who} {verb} flagged answers {review_day(digest_schedule)}; "
+        f"{opening} — logged. {who} reviews flagged answers {review_day(digest_schedule)}; "
         "you'll hear back here when it's fixed."
     )
 
