@@ -84,6 +84,18 @@ def test_a_broken_file_is_named_and_skipped_and_the_rest_still_load(
     assert "knowledge file latin1.md skipped: not UTF-8 text" in caplog.text
 
 
+def test_a_configmap_mount_loads_each_page_once(tmp_path: Path) -> None:
+    # Kubernetes mounts a ConfigMap as a dated hidden folder plus one symlink per key.
+    dated = tmp_path / "..2026_12_02_05_40_00.123"
+    dated.mkdir()
+    (dated / "wifi.md").write_text(WIFI, encoding="utf-8")
+    (tmp_path / "..data").symlink_to(dated.name)
+    (tmp_path / "wifi.md").symlink_to("..data/wifi.md")
+    load = load_folder(tmp_path)
+    assert {p.path for p in load.knowledge.passages} == {"wifi.md"}
+    assert load.documents == 1
+
+
 def _ask(sender: SlackSender, slack: FakeSlackApi, question: str, count: int) -> str:
     """Mention the bot from Slack and return the finished answer's text."""
     event = payloads.app_mention(f"<@UBOT> {question}", user="U222")

@@ -47,8 +47,17 @@ class KnowledgeLoad:
 
 
 def markdown_files(folder: Path) -> list[Path]:
-    """Every `*.md` file under `folder`, recursively, in a stable order."""
-    return sorted(path for path in folder.rglob("*.md") if path.is_file())
+    """Every `*.md` file under `folder`, recursively, in a stable order; hidden ones skipped.
+
+    Hidden folders hold copies, not pages: a Kubernetes ConfigMap mount keeps each file in a
+    dated `..2026_…` folder beside the symlink that names it, and editors and git leave theirs.
+    """
+    return sorted(
+        path
+        for path in folder.rglob("*.md")
+        if path.is_file()
+        and not any(part.startswith(".") for part in path.relative_to(folder).parts)
+    )
 
 
 def load_folder(folder: Path | None) -> KnowledgeLoad:
