@@ -1,4 +1,4 @@
-"""Digest buttons: approve a correction, mark a theme fixed, assign it, snooze it.
+"""Digest buttons: assign a theme, snooze it; the shared owner check for every digest action.
 
 Only the theme's owner may act: the owner's Slack user, its listed members, or an admin.
 Anyone else who can see the message (an owner channel, a forwarded digest) gets a polite
@@ -24,7 +24,8 @@ Json = dict[str, Any]
 log = logging.getLogger(__name__)
 
 
-def _int(value: object) -> int | None:
+def id_from(value: object) -> int | None:
+    """The id at the end of a button value or block id ("fix:42" -> 42), else None."""
     try:
         return int(str(value).split(":")[-1])
     except ValueError:
@@ -32,7 +33,11 @@ def _int(value: object) -> int | None:
 
 
 class DigestActions:
-    """The four listeners, sharing the runtime and the owner check."""
+    """The digest's listeners share this: the runtime, the owner check, the ephemeral reply.
+
+    Approving a correction lives in handlers/digest/approve.py and marking a theme fixed in
+    handlers/digest/mark_fixed.py; assigning and snoozing are here.
+    """
 
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
@@ -61,55 +66,11 @@ class DigestActions:
         )
         return False
 
-    def on_approve(self, ack: Ack, body: Json, client: WebClient) -> None:
-        """Approve a proposed correction: it becomes an active verified answer."""
-        ack()
-        feedback_id = _int(body["actions"][0].get("value"))
-        feedback = self.store.get_feedback(feedback_id) if feedback_id is not None else None
-        if feedback is None or feedback_id is None:
-            self._tell(client, body, "That correction no longer exists.")
-            return
-        if not self._allowed(client, body, self._owner_of_theme(feedback.theme_id)):
-            return
-        user = body["user"]
-        result = self.store.approve_correction(
-            feedback_id, approved_by=user["id"], approved_by_name=str(user.get("name") or "")
-        )
-        if result is None:
-            self._tell(client, body, "That feedback has no correction text to approve.")
-            return
-        verified, created = result
-        done = "Approved" if created else "Already approved"
-        preview = truncate(escape(verified.answer), 300)
-        self._tell(client, body, f"{done}: lastmile now answers this question with\n>{preview}")
-
-    def on_fixed(self, ack: Ack, body: Json, client: WebClient) -> None:
-        """Mark a theme fixed and tell everyone who flagged its failures, once."""
-        ack()
-        theme_id = _int(body["actions"][0].get("value"))
-        theme = self.store.get_theme(theme_id) if theme_id is not None else None
-        if theme is None or theme_id is None:
-            self._tell(client, body, "That theme no longer exists.")
-            return
-        if not self._allowed(client, body, self._owner_of_theme(theme_id)):
-            return
-        self.store.mark_theme_fixed(theme_id, by=body["user"]["id"])
-        told = 0
-        for user_id, question, _channel, _ts in self.store.claim_fixed_notifications(theme_id):
-            text = (
-                "Thanks for flagging a lastmile answer. The answer you flagged was fixed: "
-                f"_{truncate(escape(' '.join(question.split())), 200)}_. Ask again any time."
-            )
-            client.chat_postMessage(channel=user_id, text=text)
-            told += 1
-        label = truncate(escape(theme.label), 150)
-        self._tell(client, body, f"Marked *{label}* fixed; told {told} person(s) who flagged it.")
-
     def on_assign(self, ack: Ack, body: Json, client: WebClient) -> None:
         """Assign a theme to the selected user and let them know."""
         ack()
         action = body["actions"][0]
-        theme_id = _int(action.get("block_id"))
+        theme_id = id_from(action.get("block_id"))
         theme = self.store.get_theme(theme_id) if theme_id is not None else None
         assignee = action.get("selected_user")
         if theme is None or theme_id is None or not assignee:
@@ -127,7 +88,7 @@ class DigestActions:
     def on_snooze(self, ack: Ack, body: Json, client: WebClient) -> None:
         """Hide a theme from the next digest (snoozed until the end of the current week)."""
         ack()
-        theme_id = _int(body["actions"][0].get("value"))
+        theme_id = id_from(body["actions"][0].get("value"))
         theme = self.store.get_theme(theme_id) if theme_id is not None else None
         if theme is None or theme_id is None:
             return
@@ -141,8 +102,11 @@ class DigestActions:
 
 def register_actions(app: App, runtime: Runtime) -> None:
     """Register the digest buttons."""
+    from handlers.digest.approve import ApproveCorrection
+    from handlers.digest.mark_fixed import MarkFixed
+
     actions = DigestActions(runtime)
-    app.action(ActionId.APPROVE_CORRECTION)(actions.on_approve)
-    app.action(ActionId.MARK_FIXED)(actions.on_fixed)
+    app.action(ActionId.APPROVE_CORRECTION)(ApproveCorrection(runtime).on_approve)
+    app.action(ActionId.MARK_FIXED)(MarkFixed(runtime).on_fixed)
     app.action(ActionId.ASSIGN_THEME)(actions.on_assign)
     app.action(ActionId.SNOOZE_THEME)(actions.on_snooze)
