@@ -60,6 +60,21 @@ class ThemeStatus(StrEnum):
 THEME_STATUSES = tuple(status.value for status in ThemeStatus)
 
 
+class FixOutcome(StrEnum):
+    """What replaying one flagged question showed when its theme was about to be marked fixed."""
+
+    PASSES = "passes"  # scored against its correction, and now agrees with it
+    CHANGED = "changed"  # no correction to score against, but the flagged answer changed
+    FAILS = "fails"  # still disagrees with its correction, still the flagged answer, or erred
+
+
+class FixReply(StrEnum):
+    """A reporter's answer to "Is this right now?"."""
+
+    RIGHT = "right"
+    WRONG = "wrong"
+
+
 class Provider(StrEnum):
     """Who writes the answers (LASTMILE_PROVIDER)."""
 
@@ -92,6 +107,10 @@ class ActionId(StrEnum):
     ASSIGN_THEME = "lastmile_digest_assign"
     SNOOZE_THEME = "lastmile_digest_snooze"
     ASSIGN_MODAL = "lastmile_assign_modal"
+    # Mark fixed, checked first: the owner confirms; each reporter answers "Is this right now?".
+    CONFIRM_FIXED = "lastmile_fix_confirm"
+    FIX_RIGHT = "lastmile_fix_right"
+    FIX_WRONG = "lastmile_fix_wrong"
 
 
 class AnswerBlock(StrEnum):
