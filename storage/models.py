@@ -157,3 +157,46 @@ class UrgentPing(SQLModel, table=True):
     owner_id: int | None = Field(default=None, foreign_key="owner.id", index=True)
     reason: str = Field(max_length=64)
     created_at: datetime = Field(index=True)
+
+
+# --- Checked fixes (issue 10: "Mark fixed" is verified before anyone is told) ---------------
+
+
+class FixCheck(SQLModel, table=True):
+    """A theme's flagged questions replayed when an owner pressed Mark fixed, before confirming.
+
+    `results` holds one entry per distinct question (bot/digest/fix_check.py `QuestionCheck`);
+    the Confirm button points here, so reporters are told what the owner saw.
+    """
+
+    __tablename__ = "fix_check"
+    id: int | None = Field(default=None, primary_key=True)
+    theme_id: int = Field(foreign_key="theme.id", index=True)
+    checked_by: str = Field(max_length=64)
+    results: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    created_at: datetime
+    confirmed_at: datetime | None = None
+    confirmed_by: str | None = Field(default=None, max_length=64)
+
+
+class FixNotice(SQLModel, table=True):
+    """One reporter told that a theme was fixed, with the new answer, and what they replied.
+
+    Ids of questions and answers are plain columns (no foreign key) so retention can delete
+    old questions without touching this table.
+    """
+
+    __tablename__ = "fix_notice"
+    __table_args__ = (UniqueConstraint("fix_check_id", "user_id", name="uq_fix_notice_user"),)
+    id: int | None = Field(default=None, primary_key=True)
+    fix_check_id: int = Field(foreign_key="fix_check.id")
+    theme_id: int = Field(foreign_key="theme.id", index=True)
+    user_id: str = Field(max_length=64)
+    question_id: int | None = None
+    answer_id: int | None = None  # the new answer as sent to the reporter (an Answer row)
+    outcome: str = Field(max_length=16)  # FixOutcome: passes | changed
+    reply: str | None = Field(default=None, max_length=16)  # FixReply: right | wrong
+    replied_at: datetime | None = None
+    created_at: datetime = Field(index=True)

@@ -10,6 +10,7 @@ from storage.queries.digest import DigestQueries
 from storage.queries.events import EventQueries
 from storage.queries.feedback import FeedbackQueries
 from storage.queries.feedback_views import FeedbackViewQueries
+from storage.queries.fix_checks import FixCheckQueries
 from storage.queries.owners import OwnerQueries
 from storage.queries.themes import ThemeQueries
 from storage.queries.transport import TransportQueries
@@ -26,6 +27,7 @@ class Store(
     TransportQueries,
     OwnerQueries,
     ThemeQueries,
+    FixCheckQueries,
     DigestQueries,
     ActivityQueries,
     StoreBase,

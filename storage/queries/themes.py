@@ -58,6 +58,19 @@ class ThemeQueries(StoreBase):
             )
             return bool(result.rowcount)
 
+    def reopen_theme(self, theme_id: int) -> bool:
+        """A fixed theme failed again: back to open, `fixed_at` kept so digests show it regressed.
+
+        False when it was not fixed (already reopened: a second flag tells nobody twice).
+        """
+        with self.session() as session:
+            result = session.exec(
+                update(Theme)
+                .where(col(Theme.id) == theme_id, col(Theme.status) == "fixed")
+                .values(status="open")
+            )
+            return bool(result.rowcount)
+
     def claim_fixed_notifications(self, theme_id: int) -> list[tuple[str, str, str, str]]:
         """Stamp notified_fixed_at on the theme's unnotified reports and return them once.
 
