@@ -126,7 +126,9 @@ class StreamingReply:
             self._show_fallback()
 
     def _fall_back(self, err: Exception) -> None:
-        log.info("streaming unavailable in %s, posting and updating instead: %s", self.channel, err)
+        why = err.response.get("error") if isinstance(err, SlackApiError) else type(err).__name__
+        # The error code only: the whole SlackApiError repeats Slack's response.
+        log.info("streaming unavailable in %s, posting and updating instead: %s", self.channel, why)
         self.mode = "fallback"
         self.ts = self._stream.ts  # a stream that started and then broke is updated in place
 

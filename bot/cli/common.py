@@ -32,14 +32,54 @@ def load_settings() -> Settings:
     return settings
 
 
+OUR_LOGGERS = ("bot", "handlers", "storage")
+"""LASTMILE_LOG_LEVEL=DEBUG applies to these alone: they log ids and counts, never people's text."""
+LIBRARY_FLOOR = logging.INFO
+"""Every other library logs at INFO or above, whatever LASTMILE_LOG_LEVEL says."""
 QUIET_LOGGERS = {
-    # slack_sdk logs every Web API request body (questions, answers, modals) at DEBUG.
+    # At DEBUG these log whole request or response bodies: prompts with the user's question
+    # and knowledge passages (anthropic, openai), Web API calls with questions, answers and
+    # modals (slack_sdk), incoming requests (slack_bolt), Socket Mode frames (websockets).
+    "anthropic": logging.INFO,
+    "openai": logging.INFO,
     "slack_sdk": logging.INFO,
-    "slack_bolt.App": logging.INFO,
-    # Migration chatter on every command; markdown-it floods DEBUG when rendering digests.
+    "slack_bolt": logging.INFO,
+    "websockets": logging.INFO,
+    "websocket": logging.WARNING,
+    # INFO is every SQL statement with its bound parameters (question and answer text).
+    "sqlalchemy": logging.WARNING,
+    # URLs and connection chatter on every HTTP call (also the httpx2 fork the SDKs may use).
+    "httpx": logging.WARNING,
+    "httpx2": logging.WARNING,
+    "httpcore": logging.WARNING,
+    "httpcore2": logging.WARNING,
+    "urllib3": logging.WARNING,
+    # Migration chatter on every command; renderers flood DEBUG when building digests.
     "alembic": logging.WARNING,
     "markdown_it": logging.WARNING,
+    "matplotlib": logging.WARNING,
+    "PIL": logging.WARNING,
 }
+
+
+def library_floor(name: str) -> int:
+    """The lowest level a record from logger `name` may have to be written."""
+    if name.split(".", 1)[0] in OUR_LOGGERS:
+        return logging.NOTSET
+    while name:
+        if name in QUIET_LOGGERS:
+            return QUIET_LOGGERS[name]
+        name = name.rpartition(".")[0]
+    return LIBRARY_FLOOR
+
+
+class _LibraryFloor(logging.Filter):
+    """Drops library records below their floor. A handler filter, because libraries reset
+    their own loggers' levels (Bolt copies the root level into each App's logger; the SDKs
+    turn DEBUG on when ANTHROPIC_LOG / OPENAI_LOG say so)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= library_floor(record.name)
 
 
 class _DropNoise(logging.Filter):
@@ -50,17 +90,26 @@ class _DropNoise(logging.Filter):
 
 
 def configure_logging(level: str) -> None:
-    """Plain log lines on stderr; tokens and message bodies are never logged, at any level."""
+    """Plain log lines on stderr; tokens and message bodies are never logged, at any level.
+
+    DEBUG is lastmile's own: libraries stay at INFO or above (QUIET_LOGGERS: higher).
+    """
     logging.basicConfig(
         level=getattr(logging, level, logging.INFO),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    root = logging.getLogger()
+    for handler in root.handlers:
+        handler.addFilter(_FLOOR)  # the guarantee; the levels below only save the formatting
     for name, floor in QUIET_LOGGERS.items():
-        logger = logging.getLogger(name)
-        logger.setLevel(max(floor, logging.getLogger().level))
+        logging.getLogger(name).setLevel(max(floor, root.level))
     logging.getLogger("slack_bolt.App").addFilter(_NOISE)
+    logging.getLogger(__name__).debug(
+        "DEBUG covers %s only; other libraries log at INFO or above", ", ".join(OUR_LOGGERS)
+    )
 
 
+_FLOOR = _LibraryFloor()
 _NOISE = _DropNoise()
 
 
