@@ -75,6 +75,15 @@ class FixReply(StrEnum):
     WRONG = "wrong"
 
 
+class VariantSource(StrEnum):
+    """Where one wording of a verified answer's question came from."""
+
+    APPROVED = "approved"  # the question the approved correction was written on
+    THEME = "theme"  # another flagged question of its theme, ticked in the approve modal
+    CONFIRMED = "confirmed"  # a reporter confirmed the verified answer answers their question
+    OWNER = "owner"  # added by an owner
+
+
 class Provider(StrEnum):
     """Who writes the answers (LASTMILE_PROVIDER)."""
 
@@ -111,6 +120,12 @@ class ActionId(StrEnum):
     CONFIRM_FIXED = "lastmile_fix_confirm"
     FIX_RIGHT = "lastmile_fix_right"
     FIX_WRONG = "lastmile_fix_wrong"
+    # Verified answers: the approve modal, the owner's list, the "still true?" review.
+    APPROVE_MODAL = "lastmile_approve_modal"
+    VERIFIED_KEEP = "lastmile_verified_keep"
+    VERIFIED_EDIT = "lastmile_verified_edit"
+    VERIFIED_RETIRE = "lastmile_verified_retire"
+    VERIFIED_EDIT_MODAL = "lastmile_verified_edit_modal"
 
 
 class AnswerBlock(StrEnum):
@@ -131,3 +146,5 @@ class ModalBlock(StrEnum):
     REASON = "reason"
     CORRECTION = "correction"
     LINK = "link"
+    ANSWER = "answer"  # the approve and edit modals' answer text
+    VARIANTS = "variants"  # the approve modal's question checkboxes

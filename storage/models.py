@@ -96,7 +96,28 @@ class VerifiedAnswer(SQLModel, table=True):
     approved_by_name: str = Field(default="", max_length=255)
     source_feedback_id: int | None = Field(default=None, unique=True)  # no FK: avoids a cycle
     theme_id: int | None = Field(default=None, foreign_key="theme.id")
-    active: bool = True
+    active: bool = True  # False once retired: never served again
+    created_at: datetime
+    owner_id: int | None = Field(default=None, foreign_key="owner.id", index=True)  # reviews it
+    checked_at: datetime | None = None  # last confirmed true: approval, Keep or Edit
+    review_asked_at: datetime | None = None  # "still true?" sent; cleared by Keep or Edit
+    updated_by: str | None = Field(default=None, max_length=64)  # last edit, Keep or retire
+    retired_at: datetime | None = None
+
+
+class VerifiedQuestionVariant(SQLModel, table=True):
+    """One wording of the question a verified answer answers; the matcher reads every one."""
+
+    __tablename__ = "verified_question_variant"
+    __table_args__ = (
+        UniqueConstraint("verified_answer_id", "key", name="uq_verified_variant_key"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    verified_answer_id: int = Field(foreign_key="verified_answer.id", index=True)
+    question: str = Field(sa_column=Column(Text, nullable=False))
+    key: str = Field(max_length=64)  # sha256 of the lowercased, space-collapsed wording
+    source: str = Field(max_length=16)  # VariantSource: approved | theme | confirmed | owner
+    added_by: str = Field(default="", max_length=64)
     created_at: datetime
 
 
