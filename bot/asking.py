@@ -11,6 +11,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from bot.answering import (
@@ -23,6 +24,7 @@ from bot.answering import (
 )
 from bot.runtime import Runtime
 from storage.models import Question, VerifiedAnswer
+from storage.queries.base import as_utc
 
 log = logging.getLogger(__name__)
 
@@ -130,18 +132,28 @@ def thread_history(runtime: Runtime, channel_id: str, thread_ts: str) -> list[Tu
 
 
 def verified_entries(runtime: Runtime) -> list[VerifiedEntry]:
-    """Active verified answers in the form the matcher takes."""
-    return [_entry(row) for row in runtime.store.active_verified_answers() if row.id is not None]
+    """Active verified answers, with every wording, in the form the matcher takes.
+
+    One past its review date (LASTMILE_VERIFIED_REVIEW_DAYS after its last check) carries that
+    date, shown as "last checked <date>" until its owner keeps, edits or retires it.
+    """
+    rows = [row for row in runtime.store.active_verified_answers() if row.id is not None]
+    variants = runtime.store.verified_variants([row.id for row in rows if row.id is not None])
+    due = runtime.store.now() - timedelta(days=runtime.settings.verified_review_days)
+    return [_entry(row, tuple(variants.get(row.id or 0, ())), due) for row in rows]
 
 
-def _entry(row: VerifiedAnswer) -> VerifiedEntry:
+def _entry(row: VerifiedAnswer, variants: tuple[str, ...], due: datetime) -> VerifiedEntry:
     assert row.id is not None
+    checked = as_utc(row.checked_at or row.created_at)
     return VerifiedEntry(
         id=row.id,
         question=row.question,
         answer=row.answer,
         owner=row.approved_by_name or row.approved_by,
         verified_on=row.created_at.date(),
+        variants=variants,
+        last_checked=checked.date() if checked < due else None,
     )
 
 

@@ -22,6 +22,8 @@ DEFAULT_RETENTION_DAYS = 365
 """Questions, answers and feedback older than this are purged (raw event payloads at once)."""
 DEFAULT_KNOWLEDGE_RELOAD_S = 30.0
 """How often a running bot looks for changed knowledge files (0 turns the watcher off)."""
+DEFAULT_VERIFIED_REVIEW_DAYS = 90
+"""Days after its last check that a verified answer's owner is asked "still true?"."""
 
 
 class SettingsError(Exception):
@@ -65,6 +67,7 @@ class Settings:
     urgent_ping_interval_s: int = 3600
     retention_days: int = DEFAULT_RETENTION_DAYS
     knowledge_reload_s: float = DEFAULT_KNOWLEDGE_RELOAD_S
+    verified_review_days: int = DEFAULT_VERIFIED_REVIEW_DAYS
 
     @classmethod
     def from_env(
@@ -133,6 +136,9 @@ class _Reader:
             ),
             knowledge_reload_s=self._number(
                 "LASTMILE_KNOWLEDGE_RELOAD", DEFAULT_KNOWLEDGE_RELOAD_S, 0, 3600
+            ),
+            verified_review_days=int(
+                self._number("LASTMILE_VERIFIED_REVIEW_DAYS", DEFAULT_VERIFIED_REVIEW_DAYS, 1, 3650)
             ),
         )
 

@@ -54,6 +54,8 @@ class VerifiedEntry:
     answer: str
     owner: str
     verified_on: date
+    variants: tuple[str, ...] = ()  # more wordings of `question` (bot/answering/verified.py)
+    last_checked: date | None = None  # set once its review is overdue: shown under the answer
 
 
 @dataclass(frozen=True)
