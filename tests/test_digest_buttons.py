@@ -96,18 +96,47 @@ def test_approve_turns_the_correction_into_a_verified_answer(h: AppHarness) -> N
     assert verified.question == HOSTILE and verified.approved_by == "U0OWNER1"
 
 
-def test_mark_fixed_tells_each_reporter_once(h: AppHarness) -> None:
+def _confirm_button(h: AppHarness, user: str) -> dict[str, Any]:
+    """The Confirm button of the last fix check shown to `user`."""
+    [*_, check] = [e for e in h.slack.ephemerals(DM) if e["to_user"] == user and e.get("blocks")]
+    for block in check["blocks"]:
+        for element in block.get("elements", []):
+            if element.get("action_id") == ActionId.CONFIRM_FIXED:
+                return {"block_id": block["block_id"], "ts": check["ts"], **element}
+    raise AssertionError("no Confirm button in the fix check")
+
+
+def _confirm(h: AppHarness, user: str) -> None:
+    button = _confirm_button(h, user)
+    body = payloads.block_action(
+        ActionId.CONFIRM_FIXED, str(button["value"]), user=user, channel=DM,
+        message_ts=button["ts"], block_id=button["block_id"],
+    )  # fmt: skip
+    assert h.sender.send_interactive(body).status == 200
+
+
+def test_mark_fixed_is_checked_then_tells_each_passing_reporter_once(h: AppHarness) -> None:
     _click(h, ActionId.MARK_FIXED, "U0OWNER1")
     h.slack.wait_for("chat.postEphemeral")
-    _click(h, ActionId.MARK_FIXED, "U0OWNER2")  # a member, clicking again
+    theme = h.runtime.store.get_theme(_theme_id(h))
+    assert theme is not None and theme.status == "open"  # nothing happens before Confirm
+    _confirm(h, "U0OWNER1")
     h.slack.wait_for("chat.postEphemeral", count=2)
+    _confirm(h, "U0OWNER1")  # a double click on Confirm
+    _click(h, ActionId.MARK_FIXED, "U0OWNER2")  # a member, checking and confirming again
+    h.slack.wait_for("chat.postEphemeral", count=4)
+    _confirm(h, "U0OWNER2")
+    h.slack.wait_for("chat.postEphemeral", count=5)
     dms = [c.params["channel"] for c in h.slack.calls_to("chat.postMessage")]
-    assert sorted(d for d in dms if d.startswith("U0R")) == ["U0R1", "U0R2", "U0R3"]
+    # Without knowledge the reports' answers changed ("I don't know"), so U0R1 and U0R2 are
+    # asked; U0R3's correction (25 days) still isn't given, so U0R3 is not told.
+    assert sorted(d for d in dms if d.startswith("D0R")) == ["D0R1", "D0R2"]
     theme = h.runtime.store.get_theme(_theme_id(h))
     assert theme is not None and theme.status == "fixed" and theme.fixed_by == "U0OWNER1"
     with h.runtime.store.session() as session:
         rows = session.exec(select(Feedback).where(Feedback.theme_id == theme.id)).all()
-    assert rows and all(row.notified_fixed_at is not None for row in rows)
+    told = {row.user_id for row in rows if row.notified_fixed_at is not None}
+    assert told == {"U0R1", "U0R2"}
 
 
 def test_assign_sets_the_assignee_and_tells_them(h: AppHarness) -> None:

@@ -12,6 +12,7 @@ from bot.digest.model import (
     DailyRate,
     Digest,
     Example,
+    FixConfirmation,
     ProposedCorrection,
     ThemeDigest,
 )
@@ -110,6 +111,9 @@ def build_digest(
         hidden_themes=len(groups) - min(len(summaries), top),
         by_version=mine.by_version(),
         daily=daily_rates(mine, period),
+        fixes=tuple(
+            FixConfirmation(*row) for row in store.fix_followups(owner.id, period.start, period.end)
+        ),
     )
 
 

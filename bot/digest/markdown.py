@@ -66,6 +66,9 @@ def render_markdown(digest: Digest) -> str:
     if digest.hidden_themes:
         hidden = themes_text(digest.hidden_themes)
         lines.append(f"_{hidden} more not shown (smaller or snoozed)._")
+    if digest.fixes:
+        lines += ["", "## Fixes: did the reporters confirm?", ""]
+        lines += [f"- {_md(fix.label, 150)}: {fix.text}" for fix in digest.fixes]
     lines += ["", "## Thumbs down by prompt version and model", ""]
     lines += ["| prompt | model | answers | thumbs down | per answer |", "|---|---|---:|---:|---:|"]
     for row in digest.by_version:

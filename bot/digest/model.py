@@ -72,6 +72,29 @@ class ThemeDigest:
 
 
 @dataclass(frozen=True)
+class FixConfirmation:
+    """A fix confirmed this period, and what its reporters said to "Is this right now?"."""
+
+    theme_id: int
+    label: str
+    told: int
+    confirmed: int
+    disputed: int
+    held_back: int  # not told: their question still failed when the fix was checked
+
+    @property
+    def text(self) -> str:
+        """`3 of 4 reporters confirmed the fix, 1 says it is still wrong, 1 not told`."""
+        noun = "reporter" if self.told == 1 else "reporters"
+        parts = [f"{self.confirmed} of {self.told} {noun} confirmed the fix"]
+        if self.disputed:
+            parts.append(f"{self.disputed} {'says' if self.disputed == 1 else 'say'} still wrong")
+        if self.held_back:
+            parts.append(f"{self.held_back} not told (their question still failed)")
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True)
 class VersionRate:
     """Thumbs down per answer for one prompt version and model."""
 
@@ -115,6 +138,7 @@ class Digest:
     hidden_themes: int = 0  # beyond the top N, or snoozed
     by_version: tuple[VersionRate, ...] = ()
     daily: tuple[DailyRate, ...] = field(default_factory=tuple)
+    fixes: tuple[FixConfirmation, ...] = ()  # fixes confirmed this period, with replies
 
     @property
     def marker(self) -> str:

@@ -14,12 +14,16 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from bot.feedback.writes import FeedbackWrite, WriteResult, apply_to_answer
 from storage import Store
+
+if TYPE_CHECKING:
+    from bot.digest.fix_watch import Reopened
 
 log = logging.getLogger(__name__)
 DATABASE_DOWN = (OperationalError, InterfaceError, DisconnectionError, PoolTimeout)
@@ -44,6 +48,7 @@ class FeedbackRecorder:
         max_delay_s: float = 60.0,
         auto_drain: bool = True,
         on_late_store: Callable[[FeedbackWrite, WriteResult], None] | None = None,
+        on_reopened: Callable[[Reopened], None] | None = None,
     ) -> None:
         self.store = store
         self.monotonic = monotonic
@@ -51,6 +56,7 @@ class FeedbackRecorder:
         self.max_delay_s = max_delay_s
         self.auto_drain = auto_drain
         self.on_late_store = on_late_store
+        self.on_reopened = on_reopened  # a new flag reopened a fixed theme: tell its owner
         self._queue: deque[_Pending] = deque()
         self._lock = threading.RLock()
         self._wake = threading.Event()
@@ -142,7 +148,20 @@ class FeedbackRecorder:
             result = WriteResult("not_an_answer")
         else:
             result = apply_to_answer(self.store, answer, write)
+            self._watch_fixed(write, result)
         with self._done:
             self.applied += 1
             self._done.notify_all()
         return result
+
+    def _watch_fixed(self, write: FeedbackWrite, result: WriteResult) -> None:
+        """A new flag on a fixed theme's question reopens it at once (bot/digest/fix_watch.py)."""
+        if result.status != "stored" or write.op not in ("vote", "submission"):
+            return
+        if result.answer is None:
+            return
+        from bot.digest.fix_watch import watch_fixed_themes  # bot.digest imports bot.feedback
+
+        reopened = watch_fixed_themes(self.store, result.answer, result.feedback)
+        if reopened is not None and self.on_reopened is not None:
+            self.on_reopened(reopened)

@@ -103,10 +103,18 @@ class DigestActions:
 def register_actions(app: App, runtime: Runtime) -> None:
     """Register the digest buttons."""
     from handlers.digest.approve import ApproveCorrection
+    from handlers.digest.fix_confirm import ConfirmFixed
+    from handlers.digest.fix_reply import FixReplies, tell_owner
     from handlers.digest.mark_fixed import MarkFixed
+    from handlers.feedback import feedback_context
 
     actions = DigestActions(runtime)
     app.action(ActionId.APPROVE_CORRECTION)(ApproveCorrection(runtime).on_approve)
     app.action(ActionId.MARK_FIXED)(MarkFixed(runtime).on_fixed)
+    app.action(ActionId.CONFIRM_FIXED)(ConfirmFixed(runtime).on_confirm)
+    replies, recorder = FixReplies(runtime), feedback_context(runtime, app.client).recorder
+    app.action(ActionId.FIX_RIGHT)(replies.on_right)
+    app.action(ActionId.FIX_WRONG)(replies.on_wrong)
+    recorder.on_reopened = lambda reopened: tell_owner(app.client, reopened)
     app.action(ActionId.ASSIGN_THEME)(actions.on_assign)
     app.action(ActionId.SNOOZE_THEME)(actions.on_snooze)

@@ -55,6 +55,10 @@ def digest_blocks(digest: Digest, permalink: Permalink) -> list[Block]:
     if digest.hidden_themes:
         more = f"{themes_text(digest.hidden_themes)} more not shown (smaller or snoozed)."
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=more)]))
+    if digest.fixes:
+        lines = ["*Fixes: did the reporters confirm?*"]
+        lines += [f"• *{_line(fix.label, 150)}*: {fix.text}" for fix in digest.fixes[:5]]
+        blocks += [DividerBlock(), SectionBlock(text=truncate("\n".join(lines), SECTION_LIMIT))]
     if digest.by_version:
         blocks += [DividerBlock(), _versions(digest)]
     return blocks

@@ -1,19 +1,27 @@
-"""Digest button: mark a theme fixed, and tell the people who flagged its failures."""
+"""Digest button: mark a theme fixed, checked first.
+
+Pressing Mark fixed replays the theme's flagged questions (bot/digest/fix_check.py) and shows
+the owner, ephemerally, how many now pass, how many changed but can't be checked and which
+still get the flagged answer, with a Confirm button (handlers/digest/fix_confirm.py). Nothing
+is marked and nobody is told until the owner confirms.
+"""
 
 from __future__ import annotations
 
 from slack_bolt import Ack
 from slack_sdk import WebClient
 
+from bot.digest.fix_check import check_fix, fix_judge
 from bot.mrkdwn import escape, truncate
 from handlers.digest.actions import DigestActions, Json, id_from
+from handlers.digest.fix_blocks import check_blocks, check_summary
 
 
 class MarkFixed(DigestActions):
     """The mark-fixed button's listener."""
 
     def on_fixed(self, ack: Ack, body: Json, client: WebClient) -> None:
-        """Mark a theme fixed and tell everyone who flagged its failures, once."""
+        """Replay the theme's flagged questions and ask the owner to confirm what they show."""
         ack()
         theme_id = id_from(body["actions"][0].get("value"))
         theme = self.store.get_theme(theme_id) if theme_id is not None else None
@@ -22,14 +30,12 @@ class MarkFixed(DigestActions):
             return
         if not self._allowed(client, body, self._owner_of_theme(theme_id)):
             return
-        self.store.mark_theme_fixed(theme_id, by=body["user"]["id"])
-        told = 0
-        for user_id, question, _channel, _ts in self.store.claim_fixed_notifications(theme_id):
-            text = (
-                "Thanks for flagging a lastmile answer. The answer you flagged was fixed: "
-                f"_{truncate(escape(' '.join(question.split())), 200)}_. Ask again any time."
-            )
-            client.chat_postMessage(channel=user_id, text=text)
-            told += 1
+        result = check_fix(
+            self.runtime, theme_id, by=body["user"]["id"], judge=fix_judge(self.runtime)
+        )
         label = truncate(escape(theme.label), 150)
-        self._tell(client, body, f"Marked *{label}* fixed; told {told} person(s) who flagged it.")
+        text = f"Checked *{label}* before marking it fixed: {check_summary(result)}."
+        channel = (body.get("channel") or {}).get("id") or body["user"]["id"]
+        client.chat_postEphemeral(
+            channel=channel, user=body["user"]["id"], text=text, blocks=check_blocks(result, theme)
+        )

@@ -14,7 +14,7 @@ from sqlalchemy import update
 from sqlmodel import col, select
 
 from bot.vocabulary import FAILURE_KINDS, FixReply, ThemeStatus
-from storage.models import Answer, Feedback, FixCheck, FixNotice, Question, Theme
+from storage.models import Answer, Feedback, FixCheck, FixNotice, Question, Theme, VerifiedAnswer
 from storage.queries.base import StoreBase
 
 
@@ -111,7 +111,7 @@ class FixCheckQueries(StoreBase):
             .returning(col(Feedback.id))
         )
         with self.session() as session:
-            return {int(found) for found in session.exec(statement).all()}
+            return {int(row[0]) for row in session.exec(statement).all()}
 
     def add_fix_notice(self, notice: FixNotice) -> FixNotice | None:
         """Insert a notice once per (fix check, reporter); None when one exists already."""
@@ -165,6 +165,12 @@ class FixCheckQueries(StoreBase):
             for notice in notices:
                 by_check.setdefault(notice.fix_check_id, []).append(notice)
         return [_followup(check, label, by_check.get(check.id or 0, [])) for check, label in found]
+
+    def verified_theme_id(self, verified_answer_id: int) -> int | None:
+        """The theme a verified answer was approved from, if any."""
+        with self.session() as session:
+            row = session.get(VerifiedAnswer, verified_answer_id)
+            return row.theme_id if row is not None else None
 
     def fixed_themes(self) -> list[Theme]:
         """Every theme currently marked fixed."""

@@ -1,0 +1,283 @@
+"""Checking a fix before anyone is told: replay a theme's flagged questions, then confirm.
+
+`check_fix` asks every distinct flagged question of the theme again, through the current
+answerer (verified answers first, then knowledge, prompt and model, as a new thread), and sorts
+each into a `FixOutcome`:
+
+- **passes**: it had a correction, and the new answer agrees with it (the eval scoring of
+  bot/eval: rapidfuzz similarity plus the correction's numbers; the LLM judge when given);
+- **changed**: no correction to score against, but the answer is no longer the flagged one;
+- **fails**: it disagrees with its correction, or is still (nearly) the flagged answer, or the
+  answer failed.
+
+`confirm_fix` marks the theme fixed and plans one notice per reporter none of whose questions
+fails (a reporter of a *changed* question is told too: "Is this right now?" is how it gets
+checked). Reporters with a failing question are not told, and stay untold for a later fix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from bot.answering import AnswerOutcome, QuestionRejected, VerifiedEntry, answer_question
+from bot.answering.core import EXTRACTIVE_PROMPT_VERSION
+from bot.asking import verified_entries
+from bot.eval.judge import Judge
+from bot.eval.scoring import score_answer
+from bot.runtime import Runtime
+from bot.vocabulary import FixOutcome
+from storage.models import FixNotice, Theme
+from storage.queries.fix_checks import ReportedQuestion
+
+SAME_ANSWER = 90.0
+"""rapidfuzz ratio at or above which a new answer is still the flagged one (no correction)."""
+
+
+@dataclass(frozen=True)
+class QuestionCheck:
+    """One distinct flagged question replayed: its reporters, the new answer and the outcome."""
+
+    question: str
+    flagged: str
+    expected: str | None
+    answer: str
+    outcome: str  # FixOutcome
+    score: float | None
+    provider: str
+    model: str
+    prompt_version: str
+    confidence_line: str
+    verified_answer_id: int | None
+    users: tuple[str, ...]
+    question_ids: tuple[int, ...]  # one per reporter, in `users` order
+    feedback_ids: tuple[int, ...]
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> QuestionCheck:
+        """Read one entry of `FixCheck.results`."""
+        fields = dict(data)
+        for name in ("users", "question_ids", "feedback_ids"):
+            fields[name] = tuple(fields.get(name) or ())
+        return cls(**fields)
+
+
+@dataclass(frozen=True)
+class FixCheckResult:
+    """What the owner sees before confirming."""
+
+    check_id: int
+    theme_id: int
+    questions: tuple[QuestionCheck, ...]
+
+    def of(self, outcome: str) -> list[QuestionCheck]:
+        """The questions with one outcome."""
+        return [q for q in self.questions if q.outcome == outcome]
+
+    @property
+    def held_back(self) -> set[str]:
+        """Reporters who will not be told: one of their questions still fails."""
+        return {user for q in self.of(FixOutcome.FAILS) for user in q.users}
+
+
+@dataclass(frozen=True)
+class PlannedNotice:
+    """One reporter to tell, with the new answer to their own question."""
+
+    notice_id: int
+    user_id: str
+    check: QuestionCheck
+    question_id: int
+
+
+@dataclass(frozen=True)
+class ConfirmedFix:
+    """The theme marked fixed, the reporters to tell now, and those held back."""
+
+    theme: Theme
+    notices: tuple[PlannedNotice, ...]
+    held_back: tuple[str, ...]
+    first: bool  # False when this check was confirmed before (a double click): nobody is told
+
+
+def replay_question(runtime: Runtime, question: str, verified: Sequence[VerifiedEntry]) -> (
+    AnswerOutcome | None
+):  # fmt: skip
+    """Ask `question` again as a new thread, as `lastmile eval` does; None if it is refused."""
+    try:
+        return answer_question(
+            question,
+            [],
+            answerer=runtime.answerer,
+            knowledge=runtime.knowledge,
+            verified=verified,
+            prompt=runtime.prompt,
+            on_chunk=lambda chunk: None,
+            deadline_s=runtime.settings.answer_timeout_s,
+        )
+    except QuestionRejected:
+        return None
+
+
+def judge_outcome(
+    question: str, flagged: str, expected: str | None, new: AnswerOutcome | None,
+    judge: Judge | None = None,
+) -> tuple[str, float | None]:  # fmt: skip
+    """(FixOutcome, similarity score or None) for one replayed question."""
+    if new is None or new.error or not new.text.strip():
+        return FixOutcome.FAILS, None
+    if expected:
+        score, fixed = score_answer(new.text, expected)
+        verdict = judge(question, expected, new.text) if judge is not None else None
+        fixed = verdict.passed if verdict is not None else fixed
+        return (FixOutcome.PASSES if fixed else FixOutcome.FAILS), score
+    same = fuzz.ratio(_flat(new.text), _flat(flagged)) >= SAME_ANSWER
+    return (FixOutcome.FAILS if same else FixOutcome.CHANGED), None
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def _groups(reports: Sequence[ReportedQuestion]) -> dict[str, list[ReportedQuestion]]:
+    groups: dict[str, list[ReportedQuestion]] = {}
+    for report in reports:
+        groups.setdefault(_flat(report.question), []).append(report)
+    return groups
+
+
+def _check_one(
+    runtime: Runtime, group: Sequence[ReportedQuestion], verified: Sequence[VerifiedEntry],
+    judge: Judge | None,
+) -> QuestionCheck:  # fmt: skip
+    question = group[0].question
+    corrections = [r.correction for r in group if r.correction]
+    expected = corrections[-1] if corrections else None  # the latest right answer proposed
+    new = replay_question(runtime, question, verified)
+    outcome, score = judge_outcome(question, group[0].answer, expected, new, judge)
+    first: dict[str, ReportedQuestion] = {}
+    for report in group:
+        first.setdefault(report.user_id, report)
+    llm = runtime.answerer.grounding == "llm"
+    return QuestionCheck(
+        question=question,
+        flagged=group[0].answer,
+        expected=expected,
+        answer=new.text if new is not None else "",
+        outcome=str(outcome),
+        score=score,
+        provider=new.provider if new is not None else "rejected",
+        model=new.model if new is not None else "",
+        prompt_version=(new.prompt_version if new is not None else "")
+        or (runtime.prompt.version if llm else EXTRACTIVE_PROMPT_VERSION),
+        confidence_line=new.confidence_line if new is not None else "",
+        verified_answer_id=new.verified_answer_id if new is not None else None,
+        users=tuple(first),
+        question_ids=tuple(r.question_id for r in first.values()),
+        feedback_ids=tuple(r.feedback_id for r in group),
+    )
+
+
+def fix_judge(runtime: Runtime) -> Judge | None:
+    """The eval's LLM judge when a model answers (as `lastmile eval` decides); None offline."""
+    if runtime.answerer.grounding != "llm":
+        return None
+    return Judge(runtime.answerer, timeout_s=runtime.settings.answer_timeout_s)
+
+
+def check_fix(
+    runtime: Runtime,
+    theme_id: int,
+    *,
+    by: str,
+    verified: Sequence[VerifiedEntry] | None = None,
+    judge: Judge | None = None,
+) -> FixCheckResult:
+    """Replay every distinct flagged question of the theme and store what it showed.
+
+    `verified` defaults to the active verified answers, as the ask flow serves them.
+    """
+    if verified is None:
+        verified = verified_entries(runtime)
+    groups = _groups(runtime.store.theme_reports(theme_id))
+    checks = [_check_one(runtime, group, verified, judge) for group in groups.values()]
+    row = runtime.store.save_fix_check(
+        theme_id, checked_by=by, results=[asdict(check) for check in checks]
+    )
+    assert row.id is not None
+    return FixCheckResult(row.id, theme_id, tuple(checks))
+
+
+def load_fix_check(runtime: Runtime, check_id: int) -> FixCheckResult | None:
+    """A stored check, as the owner saw it."""
+    row = runtime.store.get_fix_check(check_id)
+    if row is None or row.id is None:
+        return None
+    questions = tuple(QuestionCheck.from_json(entry) for entry in row.results)
+    return FixCheckResult(row.id, row.theme_id, questions)
+
+
+def confirm_fix(runtime: Runtime, result: FixCheckResult, *, by: str) -> ConfirmedFix | None:
+    """Mark the theme fixed and plan a notice per reporter whose questions all pass or changed.
+
+    Each report is claimed once (notified_fixed_at), so concurrent confirms never tell twice.
+    """
+    store = runtime.store
+    theme = store.get_theme(result.theme_id)
+    if theme is None:
+        return None
+    first = store.claim_fix_confirmation(result.check_id, by=by)
+    if not first:
+        return ConfirmedFix(theme, (), tuple(sorted(result.held_back)), first=False)
+    store.mark_theme_fixed(result.theme_id, by=by)
+    held_back = result.held_back
+    planned: list[PlannedNotice] = []
+    for check in result.questions:
+        for user, question_id in zip(check.users, check.question_ids, strict=True):
+            if user in held_back or any(p.user_id == user for p in planned):
+                continue
+            notice = _plan(runtime, result, check, user, question_id)
+            if notice is not None:
+                planned.append(notice)
+    fixed = store.get_theme(result.theme_id) or theme
+    return ConfirmedFix(fixed, tuple(planned), tuple(sorted(held_back)), first=True)
+
+
+def _plan(
+    runtime: Runtime, result: FixCheckResult, check: QuestionCheck, user: str, question_id: int
+) -> PlannedNotice | None:
+    store = runtime.store
+    mine = [r.feedback_id for r in store.theme_reports(result.theme_id) if r.user_id == user]
+    if not store.claim_reports_told(mine):
+        return None  # told about an earlier fix, or by a concurrent confirm
+    row = FixNotice(
+        fix_check_id=result.check_id, theme_id=result.theme_id, user_id=user,
+        question_id=question_id, outcome=check.outcome, created_at=store.now(),
+    )  # fmt: skip
+    notice = store.add_fix_notice(row)
+    if notice is None or notice.id is None:
+        return None
+    return PlannedNotice(notice.id, user, check, question_id)
+
+
+def record_notice_sent(
+    runtime: Runtime, notice: PlannedNotice, *, channel_id: str, message_ts: str
+) -> int:
+    """Store the new answer as sent to the reporter (an Answer to their question); its id.
+
+    Votes and reactions on that message are then feedback like any other, so a thumbs down on
+    it is a failure of the theme in the next digest.
+    """
+    check = notice.check
+    answer = runtime.store.add_answer(
+        question_id=notice.question_id, text=check.answer, provider=check.provider,
+        model=check.model, prompt_version=check.prompt_version,
+        confidence_line=check.confidence_line[:255], verified_answer_id=check.verified_answer_id,
+        channel_id=channel_id, message_ts=message_ts, thread_ts=message_ts,
+    )  # fmt: skip
+    assert answer.id is not None
+    runtime.store.set_fix_notice_answer(notice.notice_id, answer.id)
+    return answer.id

@@ -1,0 +1,236 @@
+"""Mark fixed is checked before anyone is told; reporters confirm or reopen; fixed themes watched.
+
+Driven over signed HTTP: the real app, the fake Slack Web API, a real database, the offline
+answerer on a one-page knowledge base that now says 25 vacation days.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlmodel import select
+
+from bot.answering import KnowledgeBase
+from bot.answering.offline import OfflineAnswerer
+from bot.answering.types import Passage
+from bot.clock import ManualClock
+from bot.digest import build_digest, parse_week
+from bot.vocabulary import ActionId
+from handlers.digest.send import send_digests
+from storage import Store
+from storage.models import Feedback
+from tests.fakes import payloads
+from tests.fakes.digest_data import install_owners, seed
+from tests.fakes.slack_app import AppHarness, running_app
+
+W46 = datetime(2026, 11, 10, 10, tzinfo=UTC)
+MONDAY = datetime(2026, 11, 16, 9, tzinfo=UTC)
+OWNER_DM = "D0OWNER1"  # the fake's DM channel with U0OWNER1
+PAGE = Passage(
+    "Vacation policy", "hr/vacation.md", "Vacation days",
+    "Every employee gets 25 vacation days per year. Days are booked in the HR portal.",
+)  # fmt: skip
+PASSES = "How many vacation days do I get per year?"  # corrected: 25 days, which the page says
+FAILS = "Can I carry over unused vacation days?"  # corrected: 5 days, which the page doesn't say
+CHANGED = "vacation days policy for new hires"  # a thumbs down, no correction to check against
+
+
+@pytest.fixture
+def h(store: Store, clock: ManualClock, tmp_path: Path) -> Iterator[AppHarness]:
+    """Owners installed, one vacation theme of three reporters, its digest posted."""
+    knowledge = KnowledgeBase([PAGE])
+    with running_app(store, answerer=OfflineAnswerer(), knowledge=knowledge, clock=clock) as h:
+        h.runtime.settings = dataclasses.replace(h.runtime.settings, admins=("UADMIN",))
+        install_owners(store, tmp_path)
+        seed(store, clock, W46, PASSES, user="U0R1", kind="report", reason="outdated",
+             correction="25 vacation days per year")  # fmt: skip
+        seed(store, clock, W46 + timedelta(hours=1), FAILS, user="U0R2", kind="correction",
+             correction="Up to 5 unused days carry over to next year")  # fmt: skip
+        seed(store, clock, W46 + timedelta(hours=2), CHANGED, user="U0R3", kind="down")
+        clock.set(MONDAY)
+        send_digests(h.runtime, h.slack.client(), parse_week("2026-W46"))
+        yield h
+
+
+def _buttons(message: dict[str, Any]) -> list[dict[str, Any]]:
+    found = []
+    for block in message.get("blocks") or []:
+        for element in [*block.get("elements", []), block.get("accessory") or {}]:
+            if element.get("action_id"):
+                found.append({"block_id": block.get("block_id", "b"), **element})
+    return found
+
+
+def _press(h: AppHarness, message: dict[str, Any], action_id: str, user: str, channel: str) -> None:
+    [button] = [b for b in _buttons(message) if b["action_id"] == action_id]
+    body = payloads.block_action(
+        action_id, str(button.get("value", "")), user=user, channel=channel,
+        message_ts=str(message["ts"]), block_id=button["block_id"],
+        message_blocks=message.get("blocks"),
+    )  # fmt: skip
+    assert h.sender.send_interactive(body).status == 200
+
+
+def _digest(h: AppHarness) -> dict[str, Any]:
+    [message] = [m for m in h.slack.messages(OWNER_DM) if m.get("blocks")]
+    return message
+
+
+def _theme_id(h: AppHarness) -> int:
+    [button] = [b for b in _buttons(_digest(h)) if b["action_id"] == ActionId.MARK_FIXED]
+    return int(button["value"])
+
+
+def _ephemerals(h: AppHarness, count: int) -> list[dict[str, Any]]:
+    h.slack.wait_for("chat.postEphemeral", count=count)
+    return h.slack.ephemerals(OWNER_DM)
+
+
+def _check(h: AppHarness, user: str = "U0OWNER1") -> dict[str, Any]:
+    """Press Mark fixed; the ephemeral that shows the check."""
+    before = len(h.slack.ephemerals(OWNER_DM))
+    _press(h, _digest(h), ActionId.MARK_FIXED, user, OWNER_DM)
+    return _ephemerals(h, before + 1)[-1]
+
+
+def _confirm(h: AppHarness, check: dict[str, Any], user: str = "U0OWNER1") -> dict[str, Any]:
+    before = len(h.slack.ephemerals(OWNER_DM))
+    _press(h, check, ActionId.CONFIRM_FIXED, user, OWNER_DM)
+    return _ephemerals(h, before + 1)[-1]
+
+
+def _notice(h: AppHarness, reporter: str) -> list[dict[str, Any]]:
+    """The messages the reporter got in their DM with the bot."""
+    return h.slack.messages("D" + reporter[1:])
+
+
+def test_mark_fixed_shows_the_check_and_changes_nothing_before_confirming(h: AppHarness) -> None:
+    check = _check(h)
+    assert "1 now pass, 1 changed but can't be checked (no correction), 1 still gets" in str(
+        check["text"]
+    )
+    shown = str(check["blocks"])
+    assert FAILS in shown and ":x:" in shown and ":white_check_mark:" in shown
+    assert [b["action_id"] for b in _buttons(check)] == [ActionId.CONFIRM_FIXED]
+    theme = h.runtime.store.get_theme(_theme_id(h))
+    assert theme is not None and theme.status == "open" and theme.fixed_at is None
+    assert all(not _notice(h, user) for user in ("U0R1", "U0R2", "U0R3"))
+
+
+def test_confirm_tells_only_reporters_whose_question_now_passes_or_changed(
+    h: AppHarness,
+) -> None:
+    reply = _confirm(h, _check(h))
+    assert "told 2 reporter(s)" in reply["text"] and "<@U0R2>" in reply["text"]
+    theme = h.runtime.store.get_theme(_theme_id(h))
+    assert theme is not None and theme.status == "fixed" and theme.fixed_by == "U0OWNER1"
+    assert _notice(h, "U0R2") == []  # still gets a wrong answer: not told it is fixed
+    [passed] = _notice(h, "U0R1")
+    text = str(passed["blocks"])
+    assert PASSES in text and "25 vacation days per year" in text and "was fixed" in text
+    assert "Is this right now?" in text
+    buttons = [b["action_id"] for b in _buttons(passed)]
+    assert buttons == [ActionId.FIX_RIGHT, ActionId.FIX_WRONG]
+    [changed] = _notice(h, "U0R3")
+    assert CHANGED in str(changed["blocks"]) and "has changed" in str(changed["blocks"])
+    with h.runtime.store.session() as session:
+        untold = session.exec(select(Feedback).where(Feedback.user_id == "U0R2")).one()
+    assert untold.notified_fixed_at is None  # a later, real fix can still tell them
+
+
+def test_confirming_twice_tells_nobody_twice(h: AppHarness) -> None:
+    check = _check(h)
+    _confirm(h, check)
+    again = _confirm(h, check, user="U0OWNER2")  # a member, clicking the same check
+    assert "already confirmed" in again["text"]
+    second = _confirm(h, _check(h, user="U0OWNER2"))  # a fresh check: everyone was told
+    assert "told 0 reporter(s)" in second["text"]
+    assert len(_notice(h, "U0R1")) == 1 and len(_notice(h, "U0R3")) == 1
+
+
+def test_a_reporters_no_reopens_the_theme_and_tells_the_owner(
+    h: AppHarness, clock: ManualClock
+) -> None:
+    _confirm(h, _check(h))
+    clock.advance(timedelta(hours=1))
+    [notice] = _notice(h, "U0R1")
+    _press(h, notice, ActionId.FIX_WRONG, "U0STRANGER", "D0R1")  # not theirs: refused
+    h.slack.wait_for("chat.postEphemeral", count=3)
+    theme = h.runtime.store.get_theme(_theme_id(h))
+    assert theme is not None and theme.status == "fixed"
+    _press(h, notice, ActionId.FIX_WRONG, "U0R1", "D0R1")
+    told = h.slack.wait_for("chat.postMessage", count=5)[-1]  # 2 digests, 2 notices, owner
+    assert "still wrong" in str(told.params["text"])
+    owner_dm = [m for m in h.slack.messages(OWNER_DM) if "still wrong" in str(m.get("text"))]
+    assert len(owner_dm) == 1 and "<@U0R1>" in owner_dm[0]["text"]
+    theme = h.runtime.store.get_theme(_theme_id(h))
+    assert theme is not None and theme.status == "open" and theme.fixed_at is not None
+
+
+def test_replies_count_in_the_next_digest_and_a_no_shows_it_regressed(
+    h: AppHarness, clock: ManualClock
+) -> None:
+    _confirm(h, _check(h))
+    clock.set(MONDAY + timedelta(hours=2))
+    _press(h, _notice(h, "U0R3")[0], ActionId.FIX_RIGHT, "U0R3", "D0R3")
+    _press(h, _notice(h, "U0R1")[0], ActionId.FIX_WRONG, "U0R1", "D0R1")
+    h.slack.wait_for("chat.update", count=2)
+    store = h.runtime.store
+    [owner] = [o for o in store.list_owners() if o.name == "People team"]
+    digest = build_digest(store, owner, parse_week("2026-W47"))
+    [fix] = digest.fixes
+    assert (fix.told, fix.confirmed, fix.disputed, fix.held_back) == (2, 1, 1, 1)
+    assert fix.text.startswith("1 of 2 reporters confirmed the fix")
+    [theme] = [t for t in digest.themes if t.theme_id == _theme_id(h)]
+    assert theme.status == "regressed"
+
+
+def _flag(h: AppHarness, clock: ManualClock, question: str, user: str) -> None:
+    """A new question answered after the fix, then a thumbs down on it over signed HTTP."""
+    clock.set(clock() + timedelta(minutes=5))
+    store = h.runtime.store
+    ts = f"1900{len(store.list_owners())}{user[-2:]}.{int(clock().timestamp()) % 1000000:06d}"
+    q = store.add_question(text=question, user_id=user, channel_id="C0GENERAL", message_ts=ts)
+    assert q.id is not None
+    store.add_answer(
+        question_id=q.id, text="Twenty days.", provider="offline", model="m", prompt_version="p",
+        channel_id="C0GENERAL", message_ts=ts, thread_ts=ts,
+    )  # fmt: skip
+    body = payloads.block_action(
+        ActionId.FEEDBACK_BUTTONS, "down", user=user, channel="C0GENERAL", message_ts=ts,
+        thread_ts=ts, action_type="feedback_buttons",
+    )  # fmt: skip
+    assert h.sender.send_interactive(body).status == 200
+
+
+def test_a_new_flag_on_a_fixed_themes_question_reopens_it_at_once(
+    h: AppHarness, clock: ManualClock
+) -> None:
+    _confirm(h, _check(h))
+    posted = len(h.slack.calls_to("chat.postMessage"))
+    _flag(h, clock, "How many vacation days do contractors get?", "U0NEAR")  # other subject
+    h.slack.wait_for("views.update")
+    theme = h.runtime.store.get_theme(_theme_id(h))
+    assert theme is not None and theme.status == "fixed"
+    assert len(h.slack.calls_to("chat.postMessage")) == posted
+    _flag(h, clock, "how many vacation days do I get per year", "U0NEW")
+    told = h.slack.wait_for("chat.postMessage", count=posted + 1)[-1]
+    assert "was marked fixed" in told.params["text"] and "<@U0NEW>" in told.params["text"]
+    theme = h.runtime.store.get_theme(_theme_id(h))
+    assert theme is not None and theme.status == "open"
+
+
+def test_only_the_owner_may_confirm(h: AppHarness) -> None:
+    check = _check(h)
+    _press(h, check, ActionId.CONFIRM_FIXED, "U0STRANGER", OWNER_DM)
+    calls = h.slack.wait_for("chat.postEphemeral", count=2)
+    [refusal] = [c for c in calls if c.params["user"] == "U0STRANGER"]
+    assert refusal.params["text"].startswith("Sorry, only *People team*")
+    theme = h.runtime.store.get_theme(_theme_id(h))
+    assert theme is not None and theme.status == "open"
+    assert all(not _notice(h, user) for user in ("U0R1", "U0R2", "U0R3"))
