@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -19,8 +20,10 @@ from bot.answering import KnowledgeBase
 from bot.answering.offline import OfflineAnswerer
 from bot.answering.types import Passage
 from bot.clock import ManualClock
-from bot.digest import build_digest, parse_week
+from bot.digest import build_digest, parse_week, render_markdown
+from bot.digest.fix_tally import FixTally, fix_tally
 from bot.vocabulary import ActionId
+from handlers.digest.blocks import digest_blocks
 from handlers.digest.send import send_digests
 from storage import Store
 from storage.models import Feedback
@@ -38,11 +41,15 @@ PAGE = Passage(
 PASSES = "How many vacation days do I get per year?"  # corrected: 25 days, which the page says
 FAILS = "Can I carry over unused vacation days?"  # corrected: 5 days, which the page doesn't say
 CHANGED = "vacation days policy for new hires"  # a thumbs down, no correction to check against
+CARRY_OVER = "Up to 5 unused days carry over to next year"
 
 
-@pytest.fixture
-def h(store: Store, clock: ManualClock, tmp_path: Path) -> Iterator[AppHarness]:
-    """Owners installed, one vacation theme of three reporters, its digest posted."""
+@contextmanager
+def _app(
+    store: Store, clock: ManualClock, tmp_path: Path, *more: tuple[str, str]
+) -> Iterator[AppHarness]:
+    """Owners installed, one vacation theme of three reporters (and `more` thumbs down on
+    (question, user)), its digest posted."""
     knowledge = KnowledgeBase([PAGE])
     with running_app(store, answerer=OfflineAnswerer(), knowledge=knowledge, clock=clock) as h:
         h.runtime.settings = dataclasses.replace(h.runtime.settings, admins=("UADMIN",))
@@ -50,11 +57,20 @@ def h(store: Store, clock: ManualClock, tmp_path: Path) -> Iterator[AppHarness]:
         seed(store, clock, W46, PASSES, user="U0R1", kind="report", reason="outdated",
              correction="25 vacation days per year")  # fmt: skip
         seed(store, clock, W46 + timedelta(hours=1), FAILS, user="U0R2", kind="correction",
-             correction="Up to 5 unused days carry over to next year")  # fmt: skip
+             correction=CARRY_OVER)  # fmt: skip
         seed(store, clock, W46 + timedelta(hours=2), CHANGED, user="U0R3", kind="down")
+        for hours, (question, user) in enumerate(more, start=3):
+            seed(store, clock, W46 + timedelta(hours=hours), question, user=user, kind="down")
         clock.set(MONDAY)
         send_digests(h.runtime, h.slack.client(), parse_week("2026-W46"))
         yield h
+
+
+@pytest.fixture
+def h(store: Store, clock: ManualClock, tmp_path: Path) -> Iterator[AppHarness]:
+    """The app with the vacation theme's digest posted."""
+    with _app(store, clock, tmp_path) as harness:
+        yield harness
 
 
 def _buttons(message: dict[str, Any]) -> list[dict[str, Any]]:
@@ -188,6 +204,16 @@ def test_replies_count_in_the_next_digest_and_a_no_shows_it_regressed(
     assert fix.text.startswith("1 of 2 reporters confirmed the fix")
     [theme] = [t for t in digest.themes if t.theme_id == _theme_id(h)]
     assert theme.status == "regressed"
+    assert "1 of 2 reporters confirmed the fix, 1 says still wrong" in render_markdown(digest)
+    blocks = str([block.to_dict() for block in digest_blocks(digest, lambda c, t: "")])
+    assert "1 of 2 reporters confirmed the fix" in blocks
+
+
+def test_fix_tally_rechecks_every_reporter_told_against_todays_answer(h: AppHarness) -> None:
+    _confirm(h, _check(h))
+    assert fix_tally(h.runtime) == FixTally(told=2, held_back=1, told_while_failing=0)
+    h.runtime.knowledge = KnowledgeBase([])  # the page is gone: U0R1's 25 days is not said
+    assert fix_tally(h.runtime) == FixTally(told=2, held_back=1, told_while_failing=1)
 
 
 def _flag(h: AppHarness, clock: ManualClock, question: str, user: str) -> None:
@@ -234,3 +260,26 @@ def test_only_the_owner_may_confirm(h: AppHarness) -> None:
     theme = h.runtime.store.get_theme(_theme_id(h))
     assert theme is not None and theme.status == "open"
     assert all(not _notice(h, user) for user in ("U0R1", "U0R2", "U0R3"))
+
+
+def test_a_confirmed_paraphrase_becomes_a_variant_of_the_verified_answer(
+    store: Store, clock: ManualClock, tmp_path: Path
+) -> None:
+    paraphrase = "Do unused vacation days carry over?"
+    with _app(store, clock, tmp_path, (paraphrase, "U0R4")) as h:
+        [correction] = [r for r in store.theme_reports(_theme_id(h)) if r.user_id == "U0R2"]
+        approved = store.approve_verified(
+            correction.feedback_id, answer=CARRY_OVER, variants=[], approved_by="U0OWNER1"
+        )
+        assert approved is not None and approved[0].id is not None
+        verified_id = approved[0].id
+        check = _check(h)
+        assert "2 now pass, 2 changed" in check["text"]  # the verified answer serves both
+        _confirm(h, check)
+        [notice] = _notice(h, "U0R4")
+        assert CARRY_OVER in str(notice["blocks"])
+        _press(h, notice, ActionId.FIX_RIGHT, "U0R4", "D0R4")
+        _press(h, _notice(h, "U0R1")[0], ActionId.FIX_RIGHT, "U0R1", "D0R1")  # from knowledge
+        h.slack.wait_for("chat.update", count=2)
+        variants = store.verified_variants([verified_id])[verified_id]
+        assert paraphrase in variants and PASSES not in variants

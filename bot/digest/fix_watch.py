@@ -45,6 +45,7 @@ class ReplyResult:
     reply: str
     changed: bool
     reopened: Reopened | None
+    variant_added: bool = False  # the reporter's wording now matches the verified answer too
 
 
 def same_question(a: str, b: str) -> bool:
@@ -72,10 +73,23 @@ def record_reply(store: Store, notice_id: int, user_id: str, reply: str) -> Repl
         )
         if vote.id is not None:
             store.tag_feedback(notice.theme_id, [vote.id])
-    reopened = None
     if changed and reply == FixReply.WRONG:
         reopened = _reopen(store, notice.theme_id, _disputed_text(store, notice))
-    return ReplyResult(notice, reply, changed, reopened)
+        return ReplyResult(notice, reply, changed, reopened)
+    return ReplyResult(notice, reply, changed, None, changed and _add_variant(store, notice))
+
+
+def _add_variant(store: Store, notice: FixNotice) -> bool:
+    """A reporter confirmed that the verified answer answers their question: add its wording."""
+    answer = store.get_answer(notice.answer_id) if notice.answer_id is not None else None
+    if answer is None or answer.verified_answer_id is None:
+        return False  # answered from knowledge: nothing verified to attach the wording to
+    question = store.get_question(answer.question_id)
+    if question is None:
+        return False
+    return store.add_verified_variant(
+        answer.verified_answer_id, question.text, added_by=notice.user_id
+    )
 
 
 def watch_fixed_themes(store: Store, answer: Answer, feedback: Feedback | None) -> Reopened | None:

@@ -141,13 +141,19 @@ class FixCheckQueries(StoreBase):
         with self.session() as session:
             return bool(session.exec(statement).rowcount)
 
-    def fix_notices(self, *, since: datetime | None = None) -> list[FixNotice]:
-        """Every notice (since a time), oldest first."""
-        query = select(FixNotice).order_by(col(FixNotice.id))
+    def confirmed_fix_checks(self, *, since: datetime | None = None) -> list[FixCheck]:
+        """Fix checks the owner confirmed (since a time), oldest first."""
+        query = select(FixCheck).where(col(FixCheck.confirmed_at).is_not(None))
         if since is not None:
-            query = query.where(col(FixNotice.created_at) >= since)
+            query = query.where(col(FixCheck.confirmed_at) >= since)
         with self.session() as session:
-            return list(session.exec(query).all())
+            return list(session.exec(query.order_by(col(FixCheck.id))).all())
+
+    def fix_notices(self, check_ids: Sequence[int]) -> list[FixNotice]:
+        """The notices sent from these fix checks, oldest first."""
+        query = select(FixNotice).where(col(FixNotice.fix_check_id).in_(list(check_ids)))
+        with self.session() as session:
+            return list(session.exec(query.order_by(col(FixNotice.id))).all())
 
     def fix_followups(self, owner_id: int, start: datetime, end: datetime) -> list[FixFollowUp]:
         """Fixes of the owner's themes confirmed in [start, end), with the reporters' replies."""
