@@ -111,7 +111,9 @@ def _check(h: AppHarness, user: str = "U0OWNER1") -> dict[str, Any]:
     """Press Mark fixed; the ephemeral that shows the check."""
     before = len(h.slack.ephemerals(OWNER_DM))
     _press(h, _digest(h), ActionId.MARK_FIXED, user, OWNER_DM)
-    return _ephemerals(h, before + 1)[-1]
+    checking, check = _ephemerals(h, before + 2)[-2:]
+    assert "Checking" in checking["text"] and not checking.get("blocks")
+    return check
 
 
 def _confirm(h: AppHarness, check: dict[str, Any], user: str = "U0OWNER1") -> dict[str, Any]:
@@ -159,6 +161,15 @@ def test_confirm_tells_only_reporters_whose_question_now_passes_or_changed(
     assert untold.notified_fixed_at is None  # a later, real fix can still tell them
 
 
+def test_a_check_a_day_old_is_not_confirmed(h: AppHarness, clock: ManualClock) -> None:
+    check = _check(h)
+    clock.advance(timedelta(hours=25))
+    assert "out of date" in _confirm(h, check)["text"]
+    theme = h.runtime.store.get_theme(_theme_id(h))
+    assert theme is not None and theme.status == "open"
+    assert all(not _notice(h, user) for user in ("U0R1", "U0R2", "U0R3"))
+
+
 def test_confirming_twice_tells_nobody_twice(h: AppHarness) -> None:
     check = _check(h)
     _confirm(h, check)
@@ -176,7 +187,7 @@ def test_a_reporters_no_reopens_the_theme_and_tells_the_owner(
     clock.advance(timedelta(hours=1))
     [notice] = _notice(h, "U0R1")
     _press(h, notice, ActionId.FIX_WRONG, "U0STRANGER", "D0R1")  # not theirs: refused
-    h.slack.wait_for("chat.postEphemeral", count=3)
+    h.slack.wait_for("chat.postEphemeral", count=4)
     theme = h.runtime.store.get_theme(_theme_id(h))
     assert theme is not None and theme.status == "fixed"
     _press(h, notice, ActionId.FIX_WRONG, "U0R1", "D0R1")
@@ -254,7 +265,7 @@ def test_a_new_flag_on_a_fixed_themes_question_reopens_it_at_once(
 def test_only_the_owner_may_confirm(h: AppHarness) -> None:
     check = _check(h)
     _press(h, check, ActionId.CONFIRM_FIXED, "U0STRANGER", OWNER_DM)
-    calls = h.slack.wait_for("chat.postEphemeral", count=2)
+    calls = h.slack.wait_for("chat.postEphemeral", count=3)
     [refusal] = [c for c in calls if c.params["user"] == "U0STRANGER"]
     assert refusal.params["text"].startswith("Sorry, only *People team*")
     theme = h.runtime.store.get_theme(_theme_id(h))

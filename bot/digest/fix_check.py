@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from rapidfuzz import fuzz
@@ -31,8 +32,11 @@ from bot.eval.scoring import score_answer
 from bot.runtime import Runtime
 from bot.vocabulary import FixOutcome
 from storage.models import FixNotice, Theme
+from storage.queries.base import as_utc
 from storage.queries.fix_checks import ReportedQuestion
 
+CHECK_VALID = timedelta(hours=24)
+"""A check older than this is not confirmed: knowledge or answers may have changed since."""
 SAME_ANSWER = 90.0
 """rapidfuzz ratio at or above which a new answer is still the flagged one (no correction)."""
 
@@ -72,6 +76,7 @@ class FixCheckResult:
     check_id: int
     theme_id: int
     questions: tuple[QuestionCheck, ...]
+    checked_at: datetime
 
     def of(self, outcome: str) -> list[QuestionCheck]:
         """The questions with one outcome."""
@@ -208,7 +213,7 @@ def check_fix(
         theme_id, checked_by=by, results=[asdict(check) for check in checks]
     )
     assert row.id is not None
-    return FixCheckResult(row.id, theme_id, tuple(checks))
+    return FixCheckResult(row.id, theme_id, tuple(checks), as_utc(row.created_at))
 
 
 def load_fix_check(runtime: Runtime, check_id: int) -> FixCheckResult | None:
@@ -217,17 +222,18 @@ def load_fix_check(runtime: Runtime, check_id: int) -> FixCheckResult | None:
     if row is None or row.id is None:
         return None
     questions = tuple(QuestionCheck.from_json(entry) for entry in row.results)
-    return FixCheckResult(row.id, row.theme_id, questions)
+    return FixCheckResult(row.id, row.theme_id, questions, as_utc(row.created_at))
 
 
 def confirm_fix(runtime: Runtime, result: FixCheckResult, *, by: str) -> ConfirmedFix | None:
     """Mark the theme fixed and plan a notice per reporter whose questions all pass or changed.
 
     Each report is claimed once (notified_fixed_at), so concurrent confirms never tell twice.
+    None when the theme is gone or the check is older than `CHECK_VALID`.
     """
     store = runtime.store
     theme = store.get_theme(result.theme_id)
-    if theme is None:
+    if theme is None or store.now() - result.checked_at > CHECK_VALID:
         return None
     first = store.claim_fix_confirmation(result.check_id, by=by)
     if not first:

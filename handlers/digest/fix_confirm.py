@@ -35,7 +35,7 @@ class ConfirmFixed(DigestActions):
             return
         confirmed = confirm_fix(self.runtime, result, by=body["user"]["id"])
         if confirmed is None:
-            self._tell(client, body, "That theme no longer exists.")
+            self._tell(client, body, "That check is out of date: press Mark fixed again.")
             return
         label = truncate(escape(confirmed.theme.label), 150)
         if not confirmed.first:

@@ -30,10 +30,12 @@ class MarkFixed(DigestActions):
             return
         if not self._allowed(client, body, self._owner_of_theme(theme_id)):
             return
+        label = truncate(escape(theme.label), 150)
+        # With a model this takes a while (each question is answered and judged): say so first.
+        self._tell(client, body, f"Checking *{label}*: asking its flagged questions again…")
         result = check_fix(
             self.runtime, theme_id, by=body["user"]["id"], judge=fix_judge(self.runtime)
         )
-        label = truncate(escape(theme.label), 150)
         text = f"Checked *{label}* before marking it fixed: {check_summary(result)}."
         channel = (body.get("channel") or {}).get("id") or body["user"]["id"]
         client.chat_postEphemeral(

@@ -8,11 +8,8 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlmodel import col, select
 
-from bot.vocabulary import FAILURE_KINDS
 from storage.models import Answer, Feedback, Question, Theme, VerifiedAnswer
 from storage.queries.base import StoreBase
-
-REPORTER_KINDS = FAILURE_KINDS  # the people who hear back when a theme is fixed
 
 
 class ThemeQueries(StoreBase):
@@ -70,35 +67,6 @@ class ThemeQueries(StoreBase):
                 .values(status="open")
             )
             return bool(result.rowcount)
-
-    def claim_fixed_notifications(self, theme_id: int) -> list[tuple[str, str, str, str]]:
-        """Stamp notified_fixed_at on the theme's unnotified reports and return them once.
-
-        Returns (user_id, question, channel_id, answer message ts) per reporter, one row each
-        even if they flagged several answers. The UPDATE ... RETURNING is atomic, so two
-        concurrent clicks never notify the same report twice.
-        """
-        stamp = update(Feedback).where(
-            col(Feedback.theme_id) == theme_id,
-            col(Feedback.kind).in_(REPORTER_KINDS),
-            col(Feedback.notified_fixed_at).is_(None),
-        )
-        statement = stamp.values(notified_fixed_at=self.now()).returning(
-            col(Feedback.user_id), col(Feedback.answer_id)
-        )
-        with self.session() as session:
-            claimed = list(session.exec(statement).all())
-            answers = {answer_id for _, answer_id in claimed}
-            where = (
-                select(Answer.id, Question.text, Answer.channel_id, Answer.message_ts)
-                .join(Question, col(Question.id) == col(Answer.question_id))
-                .where(col(Answer.id).in_(answers))
-            )
-            found = {a: (q, ch, ts or "") for a, q, ch, ts in session.exec(where)}
-        first: dict[str, tuple[str, str, str, str]] = {}
-        for user_id, answer_id in sorted(claimed, key=lambda row: (row[0], row[1])):
-            first.setdefault(user_id, (user_id, *found.get(answer_id, ("", "", ""))))
-        return list(first.values())
 
     def assign_theme(self, theme_id: int, assignee: str) -> None:
         """Set who works on a theme."""
