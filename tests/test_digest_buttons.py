@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -15,7 +16,7 @@ from bot.answering import KnowledgeBase
 from bot.answering.offline import OfflineAnswerer
 from bot.clock import ManualClock
 from bot.digest import parse_week, week_containing
-from bot.vocabulary import ActionId
+from bot.vocabulary import ActionId, ModalBlock
 from handlers.digest.send import send_digests
 from storage import Store
 from storage.models import Feedback
@@ -88,9 +89,21 @@ def test_digest_is_posted_lean_escaped_with_marker_and_chart(h: AppHarness) -> N
 
 
 def test_approve_turns_the_correction_into_a_verified_answer(h: AppHarness) -> None:
+    # The button opens a modal prefilled with the correction (tests/test_verified_lifecycle.py
+    # covers editing and the ticked questions); each submission makes at most one answer.
     _click(h, ActionId.APPROVE_CORRECTION, "U0OWNER1")
-    _click(h, ActionId.APPROVE_CORRECTION, "U0OWNER1")
-    h.slack.wait_for("chat.postEphemeral", count=2)
+    [opened] = h.slack.wait_for("views.open")
+    view = opened.params["view"]
+    view = json.loads(view) if isinstance(view, str) else view
+    [answer] = [b for b in view["blocks"] if b.get("block_id") == ModalBlock.ANSWER]
+    text = answer["element"]["initial_value"]
+    typed = {"type": "plain_text_input", "value": text}
+    values: dict[str, Any] = {ModalBlock.ANSWER: {ModalBlock.ANSWER: typed}}
+    for count in (1, 2):
+        body = payloads.view_submission(ActionId.APPROVE_MODAL, values, user="U0OWNER1",
+                                        private_metadata=view["private_metadata"])  # fmt: skip
+        assert h.sender.send_interactive(body).status == 200
+        h.slack.wait_for("chat.postMessage", count=2 + count)  # two digests, then each reply
     [verified] = h.runtime.store.active_verified_answers()
     assert verified.answer == "25 days <!here>, see <https://hr.example|HR>"
     assert verified.question == HOSTILE and verified.approved_by == "U0OWNER1"

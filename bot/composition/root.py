@@ -26,6 +26,7 @@ from bot.scheduler import DigestScheduler, Send
 from bot.settings import Settings
 from handlers.app import build_app, make_client
 from handlers.digest.send import send_digests
+from handlers.digest.verified_review import REVIEW_LOOK_S, verified_review
 from handlers.resume import ResumeReport, ResumeSweeper
 
 log = logging.getLogger(__name__)
@@ -105,6 +106,7 @@ def background_services(runtime: Runtime, sweeper: ResumeSweeper, send: Send) ->
         BackgroundService(sweeper, sweeper.every_s),
         # First look at once: a digest that fell due while no replica ran is sent at start.
         BackgroundService(scheduler, DIGEST_LOOK_S, first_after_s=0.0),
+        BackgroundService(verified_review(runtime, sweeper.app.client), REVIEW_LOOK_S),
     ]
     if settings.knowledge_dir is not None:
         watcher = KnowledgeWatcher(runtime, settings.knowledge_dir)

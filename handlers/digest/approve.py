@@ -1,4 +1,8 @@
-"""Digest button: approve a proposed correction, which then becomes a verified answer."""
+"""Digest button: approve a proposed correction, after editing it, as a verified answer.
+
+The button opens a modal prefilled with the correction and the theme's flagged questions
+(ticked); submitting creates the verified answer with the edited text and the ticked wordings.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +10,18 @@ from slack_bolt import Ack
 from slack_sdk import WebClient
 
 from bot.mrkdwn import escape, truncate
+from bot.owners import can_act
+from bot.vocabulary import ModalBlock
 from handlers.digest.actions import DigestActions, Json, id_from
+from handlers.digest.verified_views import approve_modal, option_value
+from storage.models import Owner
 
 
 class ApproveCorrection(DigestActions):
-    """The approve button's listener."""
+    """The approve button's and the approve modal's listeners."""
 
     def on_approve(self, ack: Ack, body: Json, client: WebClient) -> None:
-        """Approve a proposed correction: it becomes an active verified answer."""
+        """Open the approve modal for a proposed correction (owners only)."""
         ack()
         feedback_id = id_from(body["actions"][0].get("value"))
         feedback = self.store.get_feedback(feedback_id) if feedback_id is not None else None
@@ -22,14 +30,57 @@ class ApproveCorrection(DigestActions):
             return
         if not self._allowed(client, body, self._owner_of_theme(feedback.theme_id)):
             return
-        user = body["user"]
-        result = self.store.approve_correction(
-            feedback_id, approved_by=user["id"], approved_by_name=str(user.get("name") or "")
-        )
-        if result is None:
+        if not feedback.text or feedback.kind != "correction":
             self._tell(client, body, "That feedback has no correction text to approve.")
+            return
+        question = self._question_of(feedback.answer_id)
+        flagged = [q for q in self._flagged(feedback.theme_id) if q != question]
+        view = approve_modal(feedback_id, question, feedback.text, flagged)
+        client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    def on_submit(self, ack: Ack, body: Json, client: WebClient) -> None:
+        """Create the verified answer with the owner's text and ticked questions."""
+        view = body["view"]
+        feedback_id = id_from(view.get("private_metadata"))
+        feedback = self.store.get_feedback(feedback_id) if feedback_id is not None else None
+        owner = self._owner_of_theme(feedback.theme_id) if feedback else None
+        user = body["user"]
+        if feedback is None or feedback_id is None or not self._may(owner, user["id"]):
+            ack(response_action="errors", errors={ModalBlock.ANSWER: "You can't approve this."})
+            return
+        values = view["state"]["values"]
+        answer = str((values.get(ModalBlock.ANSWER, {}).get(ModalBlock.ANSWER) or {}).get("value")
+                     or "").strip()  # fmt: skip
+        if not answer:
+            ack(response_action="errors", errors={ModalBlock.ANSWER: "Write the answer to serve."})
+            return
+        ack()
+        picked = values.get(ModalBlock.VARIANTS, {}).get(ModalBlock.VARIANTS) or {}
+        ticked = {option["value"] for option in picked.get("selected_options") or []}
+        variants = [q for q in self._flagged(feedback.theme_id) if option_value(q) in ticked]
+        result = self.store.approve_verified(
+            feedback_id, answer=answer, variants=variants, approved_by=user["id"],
+            approved_by_name=str(user.get("name") or user.get("username") or ""),
+        )  # fmt: skip
+        if result is None:
             return
         verified, created = result
         done = "Approved" if created else "Already approved"
         preview = truncate(escape(verified.answer), 300)
-        self._tell(client, body, f"{done}: lastmile now answers this question with\n>{preview}")
+        extra = f" and {len(variants)} more wording(s)" if created and variants else ""
+        client.chat_postMessage(
+            channel=user["id"],
+            text=f"{done}: lastmile now answers this question{extra} with\n>{preview}",
+        )
+
+    def _may(self, owner: Owner | None, user_id: str) -> bool:
+        admins = self.runtime.settings.admins
+        return can_act(owner, user_id, admins) if owner else user_id in admins
+
+    def _question_of(self, answer_id: int) -> str:
+        answer = self.store.get_answer(answer_id)
+        question = self.store.get_question(answer.question_id) if answer else None
+        return question.text if question else ""
+
+    def _flagged(self, theme_id: int | None) -> list[str]:
+        return self.store.theme_flagged_questions(theme_id) if theme_id is not None else []

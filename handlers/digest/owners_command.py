@@ -98,6 +98,9 @@ def _add(store: Store, args: list[str]) -> str:
 
 def register_owners_command(app: App, runtime: Runtime) -> None:
     """Register `/lastmile owners`; non-admins get a polite refusal."""
+    from handlers.digest.verified_actions import register_verified
+
+    register_verified(app, runtime)  # `/lastmile verified` and the verified answers' buttons
 
     def on_owners(ack: Ack, command: dict[str, Any]) -> None:
         if command.get("user_id") not in runtime.settings.admins:

@@ -181,6 +181,15 @@ class VerifiedQueries(StoreBase):
             )
             return bool(result.rowcount)
 
+    def release_verified_review(self, verified_id: int) -> None:
+        """Undo a review claim whose message could not be sent, so a later pass asks again."""
+        with self.session() as session:
+            session.exec(
+                update(VerifiedAnswer)
+                .where(col(VerifiedAnswer.id) == verified_id)
+                .values(review_asked_at=None)
+            )
+
     def claim_verified_reviews(self, checked_before: datetime) -> list[VerifiedAnswer]:
         """Active answers last checked before `checked_before` and not yet asked; marks them asked.
 
