@@ -205,3 +205,22 @@ def test_edit_from_the_list_changes_what_is_served(h: AppHarness) -> None:
     body = _submission(ActionId.VERIFIED_EDIT_MODAL, view["private_metadata"], values, "U0OWNER1")
     _submit(h, body)
     assert "26 days from 2027." in _ask(h, "How many vacation days do I get each year?")
+
+
+def test_the_app_home_lists_an_owners_verified_answers_and_retire_works_there(
+    h: AppHarness,
+) -> None:
+    _approve(h)
+    for user, count in (("U0OWNER1", 1), ("U0STRANGER", 2)):
+        assert h.sender.send_event(payloads.app_home_opened(user)).status == 200
+        h.slack.wait_for("views.publish", count=count)
+    owner, stranger = (json.dumps(c.params) for c in h.slack.calls_to("views.publish"))
+    assert "Your verified answers" in owner and ActionId.VERIFIED_RETIRE in owner
+    assert "Your verified answers" not in stranger
+    [verified] = h.runtime.store.active_verified_answers()
+    posted = len(h.slack.calls_to("chat.postMessage"))
+    body = payloads.block_action(ActionId.VERIFIED_RETIRE, str(verified.id), user="U0OWNER1")
+    del body["channel"]  # a click in the Home tab comes without a channel
+    assert h.sender.send_interactive(body).status == 200
+    h.slack.wait_for("chat.postMessage", count=posted + 1)  # told by DM
+    assert h.runtime.store.active_verified_answers() == []

@@ -22,6 +22,7 @@ from storage.models import VerifiedAnswer
 from storage.queries.base import as_utc
 
 MAX_LISTED = 20
+HOME_LISTED = 10
 
 
 def is_verified_command(body: dict[str, Any]) -> bool:
@@ -29,21 +30,47 @@ def is_verified_command(body: dict[str, Any]) -> bool:
     return str(body.get("text") or "").strip().split(" ", 1)[0].lower() == "verified"
 
 
-def list_blocks(runtime: Runtime, user_id: str) -> list[Block]:
-    """The verified answers this user may manage, newest first, each with Edit and Retire."""
+def _manageable(runtime: Runtime, user_id: str) -> list[VerifiedAnswer] | None:
+    """The active verified answers this user may manage; None when they own nothing."""
     store, admins = runtime.store, runtime.settings.admins
     owned = [o.id for o in store.list_owners() if o.id is not None and can_act(o, user_id, admins)]
-    rows = store.owner_verified_answers(None if user_id in admins else owned)
-    if not rows:
-        return [SectionBlock(text="You have no active verified answers.")]
-    blocks: list[Block] = [SectionBlock(text=f"*Your verified answers* ({len(rows)})")]
-    for row in rows[:MAX_LISTED]:
+    if not owned and user_id not in admins:
+        return None
+    return store.owner_verified_answers(None if user_id in admins else owned)
+
+
+def _rows(rows: list[VerifiedAnswer], limit: int) -> list[Block]:
+    blocks: list[Block] = []
+    for row in rows[:limit]:
         blocks += verified_blocks(row, as_utc(row.checked_at or row.created_at).date())
     return blocks
 
 
+def list_blocks(runtime: Runtime, user_id: str) -> list[Block]:
+    """`/lastmile verified`: the answers this user may manage, newest first, Edit and Retire."""
+    rows = _manageable(runtime, user_id)
+    if not rows:
+        return [SectionBlock(text="You have no active verified answers.")]
+    header = SectionBlock(text=f"*Your verified answers* ({len(rows)})")
+    return [header, *_rows(rows, MAX_LISTED)]
+
+
+def verified_section(runtime: Runtime, user_id: str) -> list[Block]:
+    """The App Home's owner section; empty for someone who owns nothing."""
+    rows = _manageable(runtime, user_id)
+    if rows is None:
+        return []
+    return _rows(rows, HOME_LISTED) or [SectionBlock(text="No active verified answers yet.")]
+
+
 class VerifiedActions(DigestActions):
     """Keep, Edit (a modal) and Retire on a verified answer."""
+
+    def _tell(self, client: WebClient, body: Json, text: str) -> None:
+        if (body.get("channel") or {}).get("id"):
+            super()._tell(client, body, text)
+        else:  # a click in the App Home has no channel: reply by DM
+            client.chat_postMessage(channel=body["user"]["id"], text=text)
 
     def _verified(self, client: WebClient, body: Json, value: object) -> VerifiedAnswer | None:
         verified_id = id_from(value)

@@ -11,6 +11,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.feedback.home import home_data
 from bot.runtime import Runtime
+from handlers.digest.verified_actions import verified_section
 from handlers.home.view import home_view
 from handlers.middleware import event_id_of, run_once
 
@@ -31,6 +32,7 @@ def publish_home(runtime: Runtime, event: dict[str, Any], client: WebClient) -> 
         user = str(event["user"])
         data = home_data(runtime.store, user, tz=runtime.settings.tzinfo)
         try:
-            client.views_publish(user_id=user, view=home_view(data))
+            verified = verified_section(runtime, user)  # owners only: Edit / Retire each
+            client.views_publish(user_id=user, view=home_view(data, verified))
         except SlackApiError as err:
             log.warning("views.publish failed: %s", err.response.get("error"))

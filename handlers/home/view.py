@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from slack_sdk.models.blocks import (
     Block,
     ContextBlock,
@@ -57,9 +59,12 @@ def week_blocks(week: OwnerWeek) -> list[Block]:
     return blocks + [DividerBlock()]
 
 
-def home_view(data: HomeData) -> View:
-    """The whole Home tab (well under 100 blocks: 10 flags, 2 blocks each, plus the week)."""
+def home_view(data: HomeData, verified: Sequence[Block] = ()) -> View:
+    """The whole Home tab (well under 100 blocks: 10 flags, 2 blocks each, the week, and for
+    owners up to 10 verified answers, 2 blocks each)."""
     blocks: list[Block] = week_blocks(data.week) if data.week else []
+    if verified:
+        blocks += [HeaderBlock(text="Your verified answers"), *verified, DividerBlock()]
     blocks.append(HeaderBlock(text="Your feedback"))
     if not data.items:
         blocks.append(SectionBlock(text=EMPTY))
