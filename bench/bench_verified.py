@@ -4,7 +4,9 @@ Each of the demo's six corrected topics (bot/demo/topics.py) gets a verified ans
 matcher (rapidfuzz token_sort_ratio >= 80 on content words, one wording: the first person's)
 is the baseline, in the same process; the new matcher is bot/answering/verified.py, first with
 that one wording, then with the variants an approval from a theme attaches (the topic's week-1
-wordings). Positives: week-2 wordings and other paraphrases, each must get its topic's answer.
+wordings), then with the semantic embedder's veto when the `[semantic]` extra is installed (the
+model's check needs a provider key and is not measured here). Positives: week-2 wordings and
+other paraphrases, each must get its topic's answer.
 Near misses: the same words on another subject, and every wording of the demo's other topics;
 each must get no verified answer. Precision = right serves / serves; recall = right serves /
 positives. Reproduce: `python -m bench.bench_verified` (deterministic, no network).
@@ -21,6 +23,7 @@ from rapidfuzz import fuzz, process
 from bot.answering.text import tokens
 from bot.answering.types import VerifiedEntry
 from bot.answering.verified import MATCH_THRESHOLD, match_verified
+from bot.answering.verified_checks import MatchCheck, semantic_check
 from bot.demo.topics import TOPICS
 
 PARAPHRASES: dict[str, tuple[str, ...]] = {
@@ -152,11 +155,11 @@ class Score:
 Matcher = Callable[[str, Sequence[VerifiedEntry]], VerifiedEntry | None]
 
 
-def new_match(threshold: float = MATCH_THRESHOLD) -> Matcher:
+def new_match(threshold: float = MATCH_THRESHOLD, checks: Sequence[MatchCheck] = ()) -> Matcher:
     """bot/answering/verified.py's matcher at `threshold`, as an entry-or-None function."""
 
     def run(question: str, verified: Sequence[VerifiedEntry]) -> VerifiedEntry | None:
-        found = match_verified(question, verified, threshold=threshold)
+        found = match_verified(question, verified, threshold=threshold, checks=checks)
         return None if found is None else found.entry
 
     return run
@@ -189,6 +192,10 @@ def main() -> None:
         ("new: concepts + veto, 1 wording", evaluate(new_match(), one)),
         ("new: concepts + veto, theme's wordings", evaluate(new_match(), many)),
     ]
+    semantic = semantic_check()
+    if semantic is not None:
+        name = "new + semantic veto, theme's wordings"
+        rows.append((name, evaluate(new_match(checks=[semantic]), many)))
     rows += [
         (f"  threshold {t:.2f}, theme's wordings", evaluate(new_match(t), many))
         for t in (0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
@@ -200,6 +207,8 @@ def main() -> None:
     for name, score in rows:
         line = f"{score.precision:>10.1%}{score.recall:>8.1%}{score.wrong:>14}"
         print(f"{name:<42}{line}")
+    if semantic is None:
+        print("(semantic veto not measured: the [semantic] extra is not installed)")
     print(f"(threshold {MATCH_THRESHOLD}; reproduce: python -m bench.bench_verified)")
 
 

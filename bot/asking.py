@@ -22,6 +22,7 @@ from bot.answering import (
     answer_question,
     check_question,
 )
+from bot.answering.verified_checks import default_checks
 from bot.runtime import Runtime
 from storage.models import Question, VerifiedAnswer
 from storage.queries.base import as_utc
@@ -104,6 +105,7 @@ def ask(
         answerer=runtime.answerer,
         knowledge=runtime.knowledge,
         verified=verified_entries(runtime),
+        verified_checks=default_checks(runtime.answerer),
         prompt=runtime.prompt,
         on_chunk=sink.append,
         clock=monotonic,

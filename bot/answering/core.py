@@ -28,6 +28,7 @@ from bot.answering.types import (
     VerifiedEntry,
 )
 from bot.answering.verified import match_verified, verified_line
+from bot.answering.verified_checks import MatchCheck
 
 DEFAULT_DEADLINE_S = 30.0
 MAX_PASSAGES = 5
@@ -63,6 +64,7 @@ def answer_question(
     on_chunk: Callable[[str], None],
     clock: Clock = time.monotonic,
     deadline_s: float = DEFAULT_DEADLINE_S,
+    verified_checks: Sequence[MatchCheck] = (),
 ) -> AnswerOutcome:
     """Answer one question; chunks go to `on_chunk` and join up to exactly `outcome.text`.
 
@@ -70,7 +72,7 @@ def answer_question(
     """
     started = clock()
     text = check_question(question)
-    match = match_verified(text, verified)
+    match = match_verified(text, verified, checks=verified_checks)
     if match is not None:
         on_chunk(match.entry.answer)
         return AnswerOutcome(

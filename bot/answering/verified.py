@@ -13,11 +13,13 @@ serving an approved answer to another question is worse than serving none, so
   password" and "reset my password" misses it too.
 
 MATCH_THRESHOLD is calibrated by `python -m bench.bench_verified` on the demo's paraphrases and
-a near-miss set (tests/test_answering_verified.py holds the bars).
+a near-miss set (tests/test_answering_verified.py holds the bars). Optional checks (the semantic
+embedder, the model: bot/answering/verified_checks.py) may then veto a match, never add one.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -25,9 +27,14 @@ from functools import lru_cache
 from bot.answering.stem import stem
 from bot.answering.synonyms import Concept, concepts
 from bot.answering.types import VerifiedEntry
+from bot.answering.verified_checks import MatchCheck
+
+log = logging.getLogger(__name__)
 
 MATCH_THRESHOLD = 0.75
 """Least weighted share of a variant's concepts the question must cover (bench_verified)."""
+MAX_CANDIDATES = 3
+"""Candidates offered to the checks, best first, before giving up."""
 GENERIC_WEIGHT = 0.1
 """A framing word's weight: it may be missing on either side, but counts a little."""
 FAMILY_PREFIX = 6
@@ -99,21 +106,36 @@ def wordings(entry: VerifiedEntry) -> tuple[str, ...]:
 
 
 def match_verified(
-    question: str, verified: Sequence[VerifiedEntry], *, threshold: float = MATCH_THRESHOLD
+    question: str,
+    verified: Sequence[VerifiedEntry],
+    *,
+    threshold: float = MATCH_THRESHOLD,
+    checks: Sequence[MatchCheck] = (),
 ) -> VerifiedMatch | None:
     """The entry whose best wording scores highest, at least `threshold`; else None.
 
     Ties go to the newest entry (the higher id): a later approval supersedes an older one.
+    Each of `checks` (bot/answering/verified_checks.py) may veto a candidate; the next best is
+    then tried, at most MAX_CANDIDATES in all.
     """
-    best: VerifiedMatch | None = None
+    candidates: list[VerifiedMatch] = []
     for entry in verified:
-        for wording in wordings(entry):
-            score = variant_score(question, wording)
-            if score < threshold:
-                continue
-            if best is None or (score, entry.id) > (best.score, best.entry.id):
-                best = VerifiedMatch(entry=entry, score=score, variant=wording)
-    return best
+        scored = [(variant_score(question, wording), wording) for wording in wordings(entry)]
+        score, wording = max(scored, key=lambda pair: pair[0])
+        if score >= threshold:
+            candidates.append(VerifiedMatch(entry=entry, score=score, variant=wording))
+    candidates.sort(key=lambda m: (m.score, m.entry.id), reverse=True)
+    for match in candidates[:MAX_CANDIDATES]:
+        if all(_agrees(check, question, match) for check in checks):
+            return match
+    return None
+
+
+def _agrees(check: MatchCheck, question: str, match: VerifiedMatch) -> bool:
+    verdict = check.agrees(question, wordings(match.entry), match.score)
+    if verdict is False:
+        log.info("verified answer %s vetoed by the %s check", match.entry.id, check.name)
+    return verdict is not False
 
 
 def verified_line(entry: VerifiedEntry) -> str:
