@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from croniter import croniter
 from dotenv import dotenv_values
 
+from bot.owners.ids import user_id_problem
 from bot.vocabulary import PROVIDERS
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
@@ -128,7 +129,7 @@ class _Reader:
             timezone=self._timezone(),
             log_level=self._log_level(),
             answer_timeout_s=self._number("LASTMILE_ANSWER_TIMEOUT", 30.0, 1.0, 600.0),
-            admins=tuple(u for u in self.get("LASTMILE_ADMINS").replace(" ", "").split(",") if u),
+            admins=self._admins(),
             urgent_report_threshold=int(self._number("LASTMILE_URGENT_REPORTS", 3, 1, 1000)),
             urgent_ping_interval_s=int(self._number("LASTMILE_URGENT_INTERVAL", 3600, 0, 604800)),
             retention_days=int(
@@ -191,6 +192,15 @@ class _Reader:
         if not path.is_file():
             self.problems.append(f"{name}={value!r} does not exist.")
         return path
+
+    def _admins(self) -> tuple[str, ...]:
+        """User ids only: an email or a name would silently match nobody's clicks."""
+        admins = tuple(u.strip() for u in self.get("LASTMILE_ADMINS").split(",") if u.strip())
+        for admin in admins:
+            problem = user_id_problem(admin)
+            if problem is not None:
+                self.problems.append(f"LASTMILE_ADMINS: {problem}.")
+        return admins
 
     def _schedule(self) -> str:
         value = self.get("LASTMILE_DIGEST_SCHEDULE", DEFAULT_DIGEST_SCHEDULE)

@@ -29,7 +29,7 @@ def _write(tmp_path: Path, text: str) -> Path:
         ('[[owner]]\nslack = "U1ABC"\n', "owners.toml:1: owner #1: missing name"),
         (
             '[[owner]]\nname = "A"\nslack = "U1ABC"\n\n[[owner]]\nname = "B"\n',
-            "owners.toml:5: owner #2 'B': missing or invalid slack id",
+            "owners.toml:5: owner #2 'B': missing slack id",
         ),
         (
             '[[owner]]\nname = "A"\nslack = "U1ABC"\ndefault = true\n'
@@ -44,6 +44,103 @@ def _write(tmp_path: Path, text: str) -> Path:
 def test_bad_owners_files_say_what_and_where(tmp_path: Path, text: str, message: str) -> None:
     with pytest.raises(OwnersFileError, match=message.replace("[", r"\[").replace("]", r"\]")):
         load_owners_file(_write(tmp_path, text))
+
+
+STRICT_CASES = [
+    pytest.param(
+        '[[owner]]\nname = "HR"\nslack = "U0HR"\nchanels = ["C0HR"]\n',
+        "owners.toml:4: owner #1 'HR': unknown key 'chanels'; did you mean 'channels'?",
+        id="misspelt-channels",
+    ),
+    pytest.param(
+        '[[owner]]\nname = "HR"\nslack = "U0HR"\ntopic = ["pay"]\n',
+        "owners.toml:4: owner #1 'HR': unknown key 'topic'; did you mean 'topics'?",
+        id="topic-singular",
+    ),
+    pytest.param(
+        '[[owner]]\nname = "HR"\nslack = "U0HR"\nchannels = ["C0OK", "#hr-help"]\n',
+        "owners.toml:4: owner #1 'HR': channels: '#hr-help' is a channel name, but a channel id "
+        "is needed; use the channel id (C... or G...)",
+        id="hash-channel-name",
+    ),
+    pytest.param(
+        '[[owner]]\nname = "HR"\nslack = "U0HR"\nchannels = [\n  "C0OK",\n  "hr-help",\n]\n',
+        "owners.toml:6: owner #1 'HR': channels: 'hr-help' is a channel name",
+        id="bare-channel-name-on-its-own-line",
+    ),
+    pytest.param(
+        '# owners\n[[owner]]\nname = "HR"\nslack = "jane@example.com"\n',
+        "owners.toml:4: owner #1 'HR': invalid slack id: 'jane@example.com' is an email address, "
+        "but a user id is needed; use the member id (U...)",
+        id="email-as-slack",
+    ),
+    pytest.param(
+        '[[owner]]\nname = "HR"\nslack = "#hr-help"\n',
+        "owners.toml:3: owner #1 'HR': invalid slack id: '#hr-help' is a channel name, but a "
+        "channel id is needed",
+        id="channel-name-as-slack",
+    ),
+    pytest.param(
+        '[[owner]]\nname = "HR"\nslack = "U0HR"\nmembers = ["Jane Doe"]\n',
+        "owners.toml:4: owner #1 'HR': members: 'Jane Doe' is a name, but a user id is needed",
+        id="name-as-member",
+    ),
+    pytest.param(
+        '[[owner]]\nname = "HR"\nslack = "U0HR"\nmembers = ["C0HR"]\n',
+        "owners.toml:4: owner #1 'HR': members: 'C0HR' is a channel id, but a user id is needed",
+        id="channel-as-member",
+    ),
+    pytest.param(
+        '[[owner]]\nname = "HR"\nslack = "U0HR"\nchannels = ["C0SHARED"]\n\n'
+        '[[owner]]\nname = "IT"\nslack = "U0IT"\nchannels = ["C0IT", "C0SHARED"]\n',
+        "owners.toml:9: owner #2 'IT': channel C0SHARED is already claimed by owner #1 'HR' "
+        "(line 4); a channel has one owner, so remove it from one of them",
+        id="channel-claimed-twice",
+    ),
+    pytest.param(
+        '[owner]\nname = "HR"\nslack = "U0HR"\n',
+        "owners.toml:1: write [[owner]] (two brackets) above each owner, not [owner]",
+        id="single-brackets",
+    ),
+    pytest.param(
+        '[[owners]]\nname = "HR"\nslack = "U0HR"\n',
+        "owners.toml:1: unknown key 'owners' (did you mean [[owner]]?)",  # then: no entries
+        id="owners-plural",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "message"), STRICT_CASES)
+def test_strict_owners_file_names_owner_line_and_fix(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    with pytest.raises(OwnersFileError) as caught:
+        load_owners_file(_write(tmp_path, text))
+    assert caught.value.problems[0].startswith(f"{tmp_path}/{message}")
+
+
+def test_every_problem_of_a_file_is_reported_at_once_in_line_order(tmp_path: Path) -> None:
+    text = (
+        '[[owner]]\nname = "HR"\nslack = "hr@example.com"\nchanels = ["C0HR"]\n\n'
+        '[[owner]]\nname = "IT"\nslack = "U0IT"\nmembers = ["@jane"]\n'
+    )
+    with pytest.raises(OwnersFileError) as caught:
+        load_owners_file(_write(tmp_path, text))
+    lines = [problem.split(": ", 1)[0].rsplit(":", 1)[1] for problem in caught.value.problems]
+    assert lines == ["3", "4", "9"]
+    assert str(caught.value).count("\n") == 2
+
+
+def test_valid_ids_of_every_kind_are_accepted(tmp_path: Path) -> None:
+    text = (
+        '[[owner]]  # people\nname = "HR"\nslack = "W0GRIDUSER"\nchannels = ["C0HR", "G0PRIV"]\n'
+        'members = ["U0ONE", "W0TWO"]\n\n[[owner]]\nname = "IT"\nslack = "G0ITPRIV"\n'
+    )
+    specs = load_owners_file(_write(tmp_path, text))
+    assert [(s.name, s.slack_id, s.channels) for s in specs] == [
+        ("HR", "W0GRIDUSER", ("C0HR", "G0PRIV")),
+        ("IT", "G0ITPRIV", ()),
+    ]
 
 
 def test_routing_prefers_channel_then_topic_then_default(store: Store, tmp_path: Path) -> None:

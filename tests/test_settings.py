@@ -66,3 +66,25 @@ def test_keys_are_not_in_repr(tmp_path: Path) -> None:
         {"ANTHROPIC_API_KEY": "sk-secret-123"}, dotenv_path=tmp_path / "none"
     )
     assert "sk-secret-123" not in repr(settings)
+
+
+@pytest.mark.parametrize(
+    ("admins", "said"),
+    [
+        ("jane@example.com", "'jane@example.com' is an email address, but a user id is needed"),
+        ("U0ADMIN, Jane Doe", "'Jane Doe' is a name, but a user id is needed"),
+        ("u0admin", "'u0admin' is an id in lower case (Slack ids are upper case)"),
+        ("C0ADMINS", "'C0ADMINS' is a channel id, but a user id is needed"),
+    ],
+)
+def test_admins_must_be_user_ids(admins: str, said: str, tmp_path: Path) -> None:
+    with pytest.raises(SettingsError) as caught:
+        Settings.from_env({"LASTMILE_ADMINS": admins}, dotenv_path=tmp_path / "none")
+    [problem] = caught.value.problems
+    assert problem.startswith(f"LASTMILE_ADMINS: {said}")
+    assert "Copy member ID" in problem  # the fix: where to find the id in Slack
+
+
+def test_admins_are_user_ids_separated_by_commas(tmp_path: Path) -> None:
+    env = {"LASTMILE_ADMINS": " U0ONE ,W0TWO,, "}
+    assert Settings.from_env(env, dotenv_path=tmp_path / "none").admins == ("U0ONE", "W0TWO")

@@ -1,0 +1,36 @@
+"""Owners: who gets which failures. Read from a TOML file, synced to the Owner table, and routed.
+
+`file` reads the owners file strictly, `ids` knows Slack id shapes, `spec` is one owner as
+written and its sync, `routing` picks the one owner of each failure.
+"""
+
+from bot.owners.file import KEYS, OwnersFileError, load_owners_file, sync_owners_file
+from bot.owners.ids import is_channel_id, is_slack_id, is_user_id
+from bot.owners.routing import (
+    TOPIC_MATCH_SCORE,
+    OwnerRouter,
+    can_act,
+    choose_owner,
+    route_owner,
+    topic_matches,
+)
+from bot.owners.spec import OwnerSpec, OwnerStore, sync_owners
+
+__all__ = [
+    "KEYS",
+    "TOPIC_MATCH_SCORE",
+    "OwnerRouter",
+    "OwnerSpec",
+    "OwnerStore",
+    "OwnersFileError",
+    "can_act",
+    "choose_owner",
+    "is_channel_id",
+    "is_slack_id",
+    "is_user_id",
+    "load_owners_file",
+    "route_owner",
+    "sync_owners",
+    "sync_owners_file",
+    "topic_matches",
+]
