@@ -12,7 +12,8 @@ from slack_bolt import Ack
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.digest.fix_check import PlannedNotice, confirm_fix, load_fix_check, record_notice_sent
+from bot.digest.fix_check import load_fix_check
+from bot.digest.fix_confirm import PlannedNotice, confirm_fix, record_notice_sent
 from bot.mrkdwn import escape, truncate
 from handlers.digest.actions import DigestActions, Json, id_from
 from handlers.digest.fix_blocks import notice_blocks, notice_text
