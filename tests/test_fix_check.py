@@ -262,6 +262,18 @@ def test_a_new_flag_on_a_fixed_themes_question_reopens_it_at_once(
     assert theme is not None and theme.status == "open"
 
 
+def test_a_thumbs_down_reaction_on_the_new_answer_reopens_the_theme_too(h: AppHarness) -> None:
+    _confirm(h, _check(h))
+    [notice] = _notice(h, "U0R1")
+    posted = len(h.slack.calls_to("chat.postMessage"))
+    event = payloads.reaction_added("-1", item_ts=notice["ts"], user="U0R1", item_channel="D0R1")
+    assert h.sender.send_event(event).status == 200
+    told = h.slack.wait_for("chat.postMessage", count=posted + 1)[-1]
+    assert "was marked fixed" in told.params["text"] and "<@U0R1>" in told.params["text"]
+    theme = h.runtime.store.get_theme(_theme_id(h))
+    assert theme is not None and theme.status == "open"
+
+
 def test_only_the_owner_may_confirm(h: AppHarness) -> None:
     check = _check(h)
     _press(h, check, ActionId.CONFIRM_FIXED, "U0STRANGER", OWNER_DM)

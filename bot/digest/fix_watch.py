@@ -102,7 +102,7 @@ def watch_fixed_themes(store: Store, answer: Answer, feedback: Feedback | None) 
     for theme in store.fixed_themes():
         if theme.id is None or theme.fixed_at is None:
             continue
-        if as_utc(answer.created_at) <= as_utc(theme.fixed_at):
+        if as_utc(answer.created_at) < as_utc(theme.fixed_at):
             continue  # an answer given before the fix: known to be wrong, not a regression
         if not _matches(store, theme, answer, question.text):
             continue
