@@ -135,6 +135,8 @@ def test_mark_fixed_shows_the_check_and_changes_nothing_before_confirming(h: App
     shown = str(check["blocks"])
     assert FAILS in shown and ":x:" in shown and ":white_check_mark:" in shown
     assert [b["action_id"] for b in _buttons(check)] == [ActionId.CONFIRM_FIXED]
+    assert "Confirming tells 2 reporters" in shown
+    assert "1 reporter whose question still fails won" in shown  # ...'t be told
     theme = h.runtime.store.get_theme(_theme_id(h))
     assert theme is not None and theme.status == "open" and theme.fixed_at is None
     assert all(not _notice(h, user) for user in ("U0R1", "U0R2", "U0R3"))
@@ -175,7 +177,9 @@ def test_confirming_twice_tells_nobody_twice(h: AppHarness) -> None:
     _confirm(h, check)
     again = _confirm(h, check, user="U0OWNER2")  # a member, clicking the same check
     assert "already confirmed" in again["text"]
-    second = _confirm(h, _check(h, user="U0OWNER2"))  # a fresh check: everyone was told
+    fresh = _check(h, user="U0OWNER2")  # a fresh check: everyone who can be told was
+    assert "Confirming tells 0 reporters" in str(fresh["blocks"])
+    second = _confirm(h, fresh)
     assert "told 0 reporter(s)" in second["text"]
     assert len(_notice(h, "U0R1")) == 1 and len(_notice(h, "U0R3")) == 1
 

@@ -54,12 +54,13 @@ class QuestionCheck:
     users: tuple[str, ...]
     question_ids: tuple[int, ...]  # one per reporter, in `users` order
     feedback_ids: tuple[int, ...]
+    told_before: tuple[str, ...] = ()  # reporters already told about an earlier fix
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> QuestionCheck:
         """Read one entry of `FixCheck.results`."""
         fields = dict(data)
-        for name in ("users", "question_ids", "feedback_ids"):
+        for name in ("users", "question_ids", "feedback_ids", "told_before"):
             fields[name] = tuple(fields.get(name) or ())
         return cls(**fields)
 
@@ -81,6 +82,13 @@ class FixCheckResult:
     def held_back(self) -> set[str]:
         """Reporters who will not be told: one of their questions still fails."""
         return {user for q in self.of(FixOutcome.FAILS) for user in q.users}
+
+    @property
+    def to_tell(self) -> set[str]:
+        """Reporters a confirm tells: not held back, and not told about an earlier fix."""
+        every = {user for q in self.questions for user in q.users}
+        told = {user for q in self.questions for user in q.told_before}
+        return every - self.held_back - told
 
 
 def replay_question(runtime: Runtime, question: str, verified: Sequence[VerifiedEntry]) -> (
@@ -131,7 +139,7 @@ def _groups(reports: Sequence[ReportedQuestion]) -> dict[str, list[ReportedQuest
 
 def _check_one(
     runtime: Runtime, group: Sequence[ReportedQuestion], verified: Sequence[VerifiedEntry],
-    judge: Judge | None,
+    judge: Judge | None, told_before: set[str],
 ) -> QuestionCheck:  # fmt: skip
     question = group[0].question
     corrections = [r.correction for r in group if r.correction]
@@ -158,6 +166,7 @@ def _check_one(
         users=tuple(first),
         question_ids=tuple(r.question_id for r in first.values()),
         feedback_ids=tuple(r.feedback_id for r in group),
+        told_before=tuple(user for user in first if user in told_before),
     )
 
 
@@ -182,8 +191,11 @@ def check_fix(
     """
     if verified is None:
         verified = verified_entries(runtime)
-    groups = _groups(runtime.store.theme_reports(theme_id))
-    checks = [_check_one(runtime, group, verified, judge) for group in groups.values()]
+    reports = runtime.store.theme_reports(theme_id)
+    untold = {r.user_id for r in reports if not r.notified}
+    told_before = {r.user_id for r in reports} - untold
+    groups = _groups(reports).values()
+    checks = [_check_one(runtime, group, verified, judge, told_before) for group in groups]
     row = runtime.store.save_fix_check(
         theme_id, checked_by=by, results=[asdict(check) for check in checks]
     )

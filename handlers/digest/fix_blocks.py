@@ -41,7 +41,7 @@ def check_summary(result: FixCheckResult) -> str:
 
 def check_blocks(result: FixCheckResult, theme: Theme) -> list[Block]:
     """The owner's view of the replay, with the Confirm button."""
-    told = {u for q in result.questions for u in q.users} - result.held_back
+    told = result.to_tell
     lines = [
         f"*Before marking _{_line(theme.label, 150)}_ fixed*, lastmile asked its "
         f"{len(result.questions)} flagged question(s) again: {check_summary(result)}.",
