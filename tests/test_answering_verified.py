@@ -118,3 +118,11 @@ def test_an_overdue_answer_says_when_it_was_last_checked() -> None:
                           last_checked=date(2026, 1, 5))  # fmt: skip
     outcome, _ = answer_offline("vacation days?", verified=[entry])
     assert outcome.confidence_line == "Verified by @hr, 2026-01-05 · last checked 2026-01-05"
+
+
+def test_wrong_serves_names_each_near_miss_that_would_be_served() -> None:
+    from bot.answering.verified_cases import NEAR_MISSES, wrong_serves
+
+    vacation = VerifiedEntry(2, "vacation days?", "25 days.", "@hr", date(2026, 11, 2))
+    assert wrong_serves(NEAR_MISSES, [vacation]) == []
+    assert wrong_serves(["vacation days per year"], [vacation]) == [("vacation days per year", 2)]
