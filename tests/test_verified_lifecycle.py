@@ -224,3 +224,14 @@ def test_the_app_home_lists_an_owners_verified_answers_and_retire_works_there(
     assert h.sender.send_interactive(body).status == 200
     h.slack.wait_for("chat.postMessage", count=posted + 1)  # told by DM
     assert h.runtime.store.active_verified_answers() == []
+
+
+def test_every_running_bot_runs_the_verified_review(h: AppHarness, clock: ManualClock) -> None:
+    from bot.composition import assemble
+
+    _approve(h)
+    clock.advance(timedelta(days=91))
+    bot = assemble(h.runtime, synchronous=True)
+    assert "verified review" in bot.services.names()
+    bot.services.get("verified review").tick_now()  # as the demo ticks its services
+    assert [m for m in h.slack.messages(DM) if "still true" in json.dumps(m)]
