@@ -28,7 +28,8 @@ def llm() -> Iterator[tuple[FakeAnthropicServer, LlmCheck]]:
     """The fake Anthropic API and a check over the real SDK."""
     with FakeAnthropicServer() as server:
         client = anthropic.Anthropic(api_key="test", base_url=server.base_url, max_retries=0)
-        yield server, LlmCheck(AnthropicAnswerer(client, model="claude-test"), timeout_s=5.0)
+        answerer = AnthropicAnswerer(client, model="claude-test")
+        yield server, LlmCheck(answerer, timeout_s=5.0, max_calls=10)
         client.close()
 
 
@@ -71,3 +72,16 @@ def test_the_semantic_check_vetoes_a_match_far_from_every_wording() -> None:
     assert check.agrees(BROAD, ["How many vacation days do I get per year?"], 1.0) is True
     assert check.agrees("Where is the printer on floor 3?", ["vacation days?"], 1.0) is False
     assert match_verified(BROAD, [VACATION], checks=[check]) is not None
+
+
+def test_the_model_is_asked_at_most_once_per_question(
+    llm: tuple[FakeAnthropicServer, LlmCheck],
+) -> None:
+    server, check = llm
+    once = LlmCheck(check.answerer, timeout_s=5.0)
+    other = VerifiedEntry(3, "How many vacation days do I get each year?", "25.", "@hr",
+                          date(2026, 11, 2))  # fmt: skip
+    server.reply_with("DIFFERENT")
+    server.reply_with("DIFFERENT")
+    assert match_verified(PARTIAL, [LONG, other], checks=[once]) is not None  # 2nd: no opinion
+    assert len(server.requests) == 1

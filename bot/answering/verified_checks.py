@@ -7,8 +7,8 @@ match, because serving an approved answer to another question is worse than serv
   embedding is far from every wording of the answer (cosine < SEMANTIC_MIN; the demo's right
   matches all score >= 0.62, see bench_verified).
 - `LlmCheck` (a provider key set): asks the runtime's model SAME or DIFFERENT, only for matches
-  that are not a full concept cover; within LLM_TIMEOUT_S, and any error, timeout or other reply
-  leaves the concept matcher's decision standing.
+  that are not a full concept cover, at most once per question, within LLM_TIMEOUT_S; any
+  error, timeout or other reply leaves the concept matcher's decision standing.
 """
 
 from __future__ import annotations
@@ -79,16 +79,23 @@ class LlmCheck:
     name = "llm"
 
     def __init__(
-        self, answerer: Answerer, *, timeout_s: float = LLM_TIMEOUT_S, clock: Clock = time.monotonic
+        self,
+        answerer: Answerer,
+        *,
+        timeout_s: float = LLM_TIMEOUT_S,
+        max_calls: int = 1,
+        clock: Clock = time.monotonic,
     ) -> None:
         self.answerer = answerer
         self.timeout_s = timeout_s
+        self.calls_left = max_calls  # the ask path builds one check per question: one call
         self.clock = clock
 
     def agrees(self, question: str, wordings: Sequence[str], score: float) -> bool | None:
         """SAME -> True, DIFFERENT -> False; None for a full concept cover, an error or else."""
-        if score >= 1.0:
-            return None  # every concept on both sides: no need to spend a call
+        if score >= 1.0 or self.calls_left <= 0:
+            return None  # a full concept cover needs no call; past the budget, no opinion
+        self.calls_left -= 1
         from bot.llm_tasks import complete  # bot.llm_tasks imports answering: import when used
 
         items = [("approved wording", w) for w in wordings[:MAX_WORDINGS]]
