@@ -23,7 +23,7 @@ class ProcessedEvent(SQLModel, table=True):
     status: str = Field(default="received", max_length=16, index=True)
     payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     attempts: int = 0
-    received_at: datetime
+    received_at: datetime = Field(index=True)  # retention deletes by age (bot/retention.py)
     started_at: datetime | None = None
     finished_at: datetime | None = None
 

@@ -12,6 +12,7 @@ from storage.queries.feedback import FeedbackQueries
 from storage.queries.feedback_views import FeedbackViewQueries
 from storage.queries.fix_checks import FixCheckQueries
 from storage.queries.owners import OwnerQueries
+from storage.queries.retention import RetentionQueries
 from storage.queries.themes import ThemeQueries
 from storage.queries.transport import TransportQueries
 from storage.queries.verified import VerifiedQueries
@@ -30,6 +31,7 @@ class Store(
     FixCheckQueries,
     DigestQueries,
     ActivityQueries,
+    RetentionQueries,
     StoreBase,
 ):
     """One object for all persistence; construct with an engine and a clock."""

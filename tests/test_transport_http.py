@@ -12,7 +12,7 @@ from bot.clock import ManualClock
 from bot.runtime import Runtime
 from tests.fakes import FakeSlackApi, payloads
 from tests.fakes.signing import FORM_TYPE, JSON_TYPE, sign
-from tests.fakes.transport import SECRET, http_get, serving, transport_runtime
+from tests.fakes.transport import SECRET, AckOnly, http_get, serving, transport_runtime
 
 
 def test_url_verification_answers_the_challenge(runtime: Runtime) -> None:
@@ -130,7 +130,8 @@ def test_our_own_messages_are_ignored(runtime: Runtime) -> None:
 def test_stored_payload_has_no_token(runtime: Runtime) -> None:
     mention = payloads.app_mention("<@UBOT> hi")
     assert "token" in mention
-    with serving(runtime) as served:
+    # Acked, not yet processed: the only state that keeps a payload (finishing drops it).
+    with serving(runtime, probe=AckOnly(runtime)) as served:
         served.sender.send_event(mention)
     row = runtime.store.get_event(mention["event_id"])
     assert row is not None and "token" not in row.payload

@@ -14,7 +14,10 @@ from storage.queries.base import StoreBase, as_utc
 
 
 class EventQueries(StoreBase):
-    """Queries on `processed_event`. Statuses: received -> processing -> done | failed."""
+    """Queries on `processed_event`. Statuses: received -> processing -> done | failed.
+
+    Only `received` and `processing` rows keep their payload (handlers/resume.py needs it).
+    """
 
     def claim_event(self, event_id: str, kind: str, payload: dict[str, Any]) -> bool:
         """Record a delivery; False when any replica already recorded this event id."""
@@ -52,11 +55,16 @@ class EventQueries(StoreBase):
             return bool(result.rowcount == 1)
 
     def finish_event(self, event_id: str, status: str = "done") -> None:
-        """Mark an event handled (`done`) or given up on (`failed`)."""
+        """Mark an event handled (`done`, `ignored`) or given up on (`failed`).
+
+        Its raw payload (a DM's text, say) is dropped in the same update: only an unfinished
+        event is ever re-dispatched from it. The row stays, so a redelivery is still a no-op
+        until retention deletes it (bot/retention.py).
+        """
         statement = (
             update(ProcessedEvent)
             .where(col(ProcessedEvent.event_id) == event_id)
-            .values(status=status, finished_at=self.now())
+            .values(status=status, finished_at=self.now(), payload={})
         )
         with self.session() as session:
             session.exec(statement)
