@@ -21,6 +21,7 @@ from bot.clock import system_clock
 from bot.composition.services import BackgroundService, Services
 from bot.digest.delivery import Delivery
 from bot.digest.period import Period
+from bot.retention import RetentionJob
 from bot.runtime import Runtime, build_runtime
 from bot.scheduler import DigestScheduler, Send
 from bot.settings import Settings
@@ -30,6 +31,8 @@ from handlers.digest.verified_review import REVIEW_LOOK_S, verified_review
 from handlers.resume import ResumeReport, ResumeSweeper
 
 log = logging.getLogger(__name__)
+RETENTION_FIRST_S = 60.0
+"""The first purge waits a minute: start-up (resume pass, first digest look) goes first."""
 DIGEST_LOOK_S = 60.0
 """The scheduler's longest sleep: it re-reads the clock at least this often."""
 
@@ -107,6 +110,12 @@ def background_services(runtime: Runtime, sweeper: ResumeSweeper, send: Send) ->
         # First look at once: a digest that fell due while no replica ran is sent at start.
         BackgroundService(scheduler, DIGEST_LOOK_S, first_after_s=0.0),
         BackgroundService(verified_review(runtime, sweeper.app.client), REVIEW_LOOK_S),
+        # Soon after start too: a bot restarted more often than hourly still purges.
+        BackgroundService(
+            RetentionJob(runtime.store, settings.retention_days, runtime.clock),
+            RetentionJob.every_s,
+            first_after_s=RETENTION_FIRST_S,
+        ),
     ]
     if settings.knowledge_dir is not None:
         watcher = KnowledgeWatcher(runtime, settings.knowledge_dir)
