@@ -31,8 +31,9 @@ def _open_home(kit: FeedbackKit, user: str, count: int) -> str:
 
 def test_home_lists_a_persons_feedback_with_status(kit: FeedbackKit) -> None:
     store = kit.store
-    open_one, themed, fixed = (kit.answer(question=q) for q in ("Open <q>?", "Themed?", "Fixed?"))
-    for n, answer in enumerate((open_one, themed, fixed), start=1):
+    questions = ("Open <q>?", "Themed?", "Fixed?", "Still failing?")
+    open_one, themed, fixed, untold = (kit.answer(question=q) for q in questions)
+    for n, answer in enumerate((open_one, themed, fixed, untold), start=1):
         kit.click_vote(answer, "down", user="W222")
         kit.wait(n)
     with store.session() as session:
@@ -40,14 +41,18 @@ def test_home_lists_a_persons_feedback_with_status(kit: FeedbackKit) -> None:
         done = Theme(label="VPN", status="fixed", first_seen=store.now(), last_seen=store.now())
         session.add_all([working, done])
         session.flush()
-        for answer, theme in ((themed, working), (fixed, done)):
+        for answer, theme in ((themed, working), (fixed, done), (untold, done)):
             [row] = store.feedback_for_answer(answer.id or 0)
             row.theme_id = theme.id
+            # Told only when the fix check found their own question answered right now.
+            row.notified_fixed_at = store.now() if answer is fixed else None
             session.add(row)
     blocks = _open_home(kit, "W222", 1)
     assert "Open &lt;q&gt;?" in blocks and ":hourglass: open" in blocks
     assert "in a theme being worked on: Leave policy" in blocks
-    assert ":white_check_mark: fixed" in blocks
+    # The theme is marked fixed, but only the person who was told sees "fixed".
+    assert blocks.count(":white_check_mark: fixed") == 1
+    assert "in a theme being worked on: VPN" in blocks
     assert "This week so far" not in blocks  # not an owner
 
 

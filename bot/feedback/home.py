@@ -44,8 +44,12 @@ class HomeData:
 
 
 def status_of(feedback: Feedback, theme: Theme | None) -> str:
-    """open (not yet grouped), in a theme being worked on, or fixed."""
-    if feedback.notified_fixed_at is not None or (theme is not None and theme.status == "fixed"):
+    """open (not yet grouped), in a theme being worked on, or fixed.
+
+    Fixed only once this person was told: a theme marked fixed whose check found their own
+    question still failing leaves them untold, and Home must not say otherwise.
+    """
+    if feedback.notified_fixed_at is not None:
         return STATUS_FIXED
     return STATUS_OPEN if theme is None else STATUS_WORKED_ON
 
