@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from bot.cli import cli
 from bot.demo.output import written
-from bot.demo.report import measure
+from bot.demo.report import measure, verified_rate
 from bot.demo.run import DemoRun, run_demo
 from storage import Store, make_engine
 from storage.models import DigestRun
@@ -39,7 +39,10 @@ def test_demo_runs_both_weeks_and_the_fixes_show(tmp_path: Path) -> None:
     assert week1.answers and week2.answers
     assert week2.down_rate < week1.down_rate
     assert run.told > 0
-    assert any(record.verified for record in run.week2)
+    assert run.told_while_failing == 0  # nobody hears "fixed" while their question still fails
+    assert run.near_miss_wrong == 0  # no verified answer for a question on another subject
+    served, approved = verified_rate(run)
+    assert approved and served / approved >= 0.9
 
 
 def test_demo_command_prints_both_digests_and_writes_the_files(tmp_path: Path) -> None:

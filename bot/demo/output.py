@@ -10,8 +10,9 @@ from rich.console import Console
 from rich.markdown import Markdown
 from rich.table import Table
 
+from bot.answering.verified_cases import NEAR_MISSES
 from bot.demo.digests import PostedDigest
-from bot.demo.report import Rate, chart_png, measure, write_markdown
+from bot.demo.report import Rate, chart_png, measure, verified_rate, write_markdown
 from bot.demo.run import DemoRun
 from bot.digest import render_markdown
 from storage import Store, make_engine
@@ -32,7 +33,15 @@ def show(console: Console, run: DemoRun, *, elapsed_s: float) -> None:
     console.print(
         f"Thumbs-down rate on the fixed themes: [bold]{fixed1.down_rate:.0%}[/] in week 1 -> "
         f"[bold]{fixed2.down_rate:.0%}[/] in week 2. "
-        f"{run.told} people who flagged those answers were told they were fixed."
+        f"{run.told} people who flagged those answers were told they were fixed, each with "
+        f"their new answer ({run.held_back} held back: their own question still failed)."
+    )
+    served, approved = verified_rate(run)
+    console.print(
+        f"Verified answers: [bold]{served}/{approved}[/] week-2 questions on an approved subject "
+        f"got the approved answer; [bold]{run.near_miss_wrong}[/] of {len(NEAR_MISSES)} "
+        f"near-miss questions would; [bold]{run.told_while_failing}[/] reporters were told "
+        "'fixed' while their own question still fails."
     )
     for note in run.notes:
         console.print(f"[yellow]Note:[/] {note}")

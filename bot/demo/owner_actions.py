@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.demo.world import DemoWorld
+from bot.vocabulary import ActionId
 
 Json = dict[str, Any]
-APPROVE, MARK_FIXED = "lastmile_digest_approve", "lastmile_digest_fixed"
+APPROVE, MARK_FIXED = ActionId.APPROVE_CORRECTION, ActionId.MARK_FIXED
 PEOPLE, IT, PLATFORM = "UPEOPLE01", "UITLEAD01", "UAIPLAT01"
 APPROVE_TOPICS = ("vacation-days", "parental-leave")
 ARCHIVED_PAGE = "it/vpn-setup-old.md"
@@ -84,7 +85,11 @@ def approve_corrections(
         if feedback is None or topic not in APPROVE_TOPICS or topic in approved:
             continue
         action = {"action_id": APPROVE, "block_id": "fix", "type": "button"}
-        world.press(clicker, channel, digest, action | {"value": button["value"]})
+        modal = world.press(clicker, channel, digest, action | {"value": button["value"]})
+        if not modal:
+            continue
+        # The owner keeps the proposed text and every flagged wording of the theme ticked.
+        world.submit_as_prefilled(clicker, modal)
         approved.append(str(topic))
         if feedback.theme_id is not None:
             themes.add(feedback.theme_id)
@@ -92,12 +97,17 @@ def approve_corrections(
 
 
 def mark_fixed(world: DemoWorld, owner: str, digest: Json, channel: str, theme_id: int) -> bool:
-    """Click "Mark fixed" on one theme of a digest; False if the digest has no such button."""
+    """Click "Mark fixed" on a theme, read the check, and confirm it; False without a button."""
     for button in buttons(digest):
         if button.get("action_id") == MARK_FIXED and str(button.get("value")) == str(theme_id):
             clicker = {"id": owner, "username": owner.lower(), "name": owner}
             action = {"action_id": MARK_FIXED, "block_id": f"act:{theme_id}", "type": "button"}
             world.press(clicker, channel, digest, action | {"value": str(theme_id)})
+            check = world.ephemeral_with(owner, ActionId.CONFIRM_FIXED)
+            if check is None:
+                return False
+            message, confirm = check
+            world.press(clicker, channel, message, confirm | {"type": "button"})
             return True
     return False
 

@@ -49,6 +49,12 @@ def split(run: DemoRun, records: Sequence[AskRecord]) -> tuple[list[AskRecord], 
     return fixed, [r for r in records if r.ask.topic.key not in run.fixed_topics]
 
 
+def verified_rate(run: DemoRun) -> tuple[int, int]:
+    """Week-2 questions on a subject with an approved correction: (served verified, all)."""
+    approved = [r for r in run.week2 if r.ask.topic.key in run.actions.approved]
+    return sum(r.verified for r in approved), len(approved)
+
+
 def write_markdown(run: DemoRun) -> list[Path]:
     """One Markdown file per week with every owner's digest; returns the paths."""
     paths = []

@@ -17,6 +17,8 @@ from importlib import resources
 from pathlib import Path
 
 from bot.answering.reload import KnowledgeWatcher
+from bot.answering.verified_cases import NEAR_MISSES, wrong_serves
+from bot.asking import verified_entries
 from bot.clock import ManualClock
 from bot.demo import owner_actions as owners
 from bot.demo.digests import PostedDigest, post_digests
@@ -24,6 +26,7 @@ from bot.demo.fake_slack import FakeSlack
 from bot.demo.people import Ask, employees, plan_week1, plan_week2, react
 from bot.demo.topics import TOPICS
 from bot.demo.world import SIGNING_SECRET, DemoWorld
+from bot.digest.fix_tally import fix_tally
 from bot.digest.period import Period
 from bot.runtime import build_runtime
 from bot.scheduler import DigestScheduler
@@ -57,6 +60,13 @@ class DemoRun:
     actions: owners.OwnerActions = field(default_factory=owners.OwnerActions)
     fixed_topics: set[str] = field(default_factory=set)
     told: int = 0
+    """Reporters told their answer was fixed (or changed), each with their new answer."""
+    told_while_failing: int = 0
+    """Of those, how many still get a failing answer when asked again at the end (should be 0)."""
+    held_back: int = 0
+    """Reporters not told, because the fix check found their own question still failing."""
+    near_miss_wrong: int = 0
+    """Near-miss questions (same words, other subject) that would get a verified answer."""
     notes: list[str] = field(default_factory=list)
 
 
@@ -119,7 +129,11 @@ def run_demo(directory: Path, *, questions: int = 200, seed: int = 7, step: Step
         clock.set(WEEK1 + timedelta(7) + DIGEST_AT)
         run.digests2 = monday_morning(world, posted)
         step("week-2 digests posted")
-        run.told = len(world.told_reporters())
+        tally = fix_tally(world.runtime)  # asks every told reporter's question again, now
+        run.told, run.held_back = tally.told, tally.held_back
+        run.told_while_failing = tally.told_while_failing
+        wrong = wrong_serves(NEAR_MISSES, verified_entries(world.runtime))
+        run.near_miss_wrong = len(wrong)
     runtime.store.engine.dispose()
     return run
 

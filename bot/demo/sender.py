@@ -123,3 +123,21 @@ def submit(sender: SlackSender, who: Json, view: Json, values: dict[str, Json]) 
     return sender.interactive(
         {"type": "view_submission", "user": who, "view": state_view, "response_urls": []}
     )
+
+
+def prefilled(view: Json) -> dict[str, Json]:
+    """A modal's state as Slack sends it when the person submits what was prefilled."""
+    values: dict[str, Json] = {}
+    for block in view.get("blocks") or []:
+        element = block.get("element") or {}
+        kind, action_id = element.get("type"), element.get("action_id")
+        if block.get("type") != "input" or not action_id:
+            continue
+        if kind == "plain_text_input":
+            state: Json = {"type": kind, "value": element.get("initial_value") or ""}
+        elif kind == "checkboxes":
+            state = {"type": kind, "selected_options": element.get("initial_options") or []}
+        else:
+            continue
+        values[str(block["block_id"])] = {str(action_id): state}
+    return values

@@ -17,7 +17,7 @@ from typing import Any, Self
 from bot.demo.fake_methods import BOT_USER_ID
 from bot.demo.fake_slack import FakeSlack
 from bot.demo.people import CHANNEL, Employee, Reaction
-from bot.demo.sender import SlackSender, click, submit, user
+from bot.demo.sender import SlackSender, click, prefilled, submit, user
 from bot.runtime import Runtime
 from bot.scheduler import Send
 from bot.vocabulary import ActionId, AnswerBlock
@@ -143,17 +143,30 @@ class DemoWorld:
         if view is not None:
             submit(self.sender, person, view, values)
 
-    def told_reporters(self) -> set[str]:
-        """People the app messaged that what they flagged was fixed."""
-        return {
-            str(call.params["channel"])
-            for call in self.slack.calls_to("chat.postMessage")
-            if str(call.params.get("channel", ""))[:1] == "U" and "fixed" in call.params["text"]
-        }
-
-    def press(self, clicker: Json, channel: str, message: Json, action: Json) -> None:
-        """An owner clicks a digest button."""
+    def press(self, clicker: Json, channel: str, message: Json, action: Json) -> str:
+        """An owner clicks a digest button; the id of the modal it opened, if any."""
+        before = len(self.slack.calls)
         click(self.sender, clicker, channel=channel, message=message, action=action)
+        opened = [c for c in self.slack.calls[before:] if c.method == "views.open"]
+        return str(opened[-1].response["view"]["id"]) if opened else ""
+
+    def submit_as_prefilled(self, clicker: Json, view_id: str) -> None:
+        """Submit a modal the app opened, keeping what it was prefilled with."""
+        view = self.slack.workspace.views.get(view_id)
+        if view is not None:
+            submit(self.sender, clicker, view, prefilled(view))
+
+    def ephemeral_with(self, user_id: str, action_id: str) -> tuple[Json, Json] | None:
+        """The newest ephemeral to `user_id` with a button `action_id`, as (message, button)."""
+        for call in reversed(self.slack.calls_to("chat.postEphemeral")):
+            if call.params.get("user") != user_id:
+                continue
+            message = {"ts": call.response["message_ts"], "blocks": call.params.get("blocks")}
+            for block in call.params.get("blocks") or []:
+                for element in block.get("elements") or []:
+                    if element.get("action_id") == action_id:
+                        return message, element | {"block_id": block.get("block_id")}
+        return None
 
 
 def _reason(reason: str) -> dict[str, Json]:
