@@ -1,4 +1,4 @@
-"""`lastmile doctor`."""
+"""`lastmile doctor`: print every check, one line each with its fix; exit 1 if any failed."""
 
 from __future__ import annotations
 
@@ -6,18 +6,22 @@ import sys
 
 import click
 
-from bot.cli.common import load_settings
-from bot.doctor import run_checks
+from bot.cli.common import configure_logging
+from bot.doctor import exit_code, read_settings, render, run_checks, summary
 
 
 @click.command(name="doctor")
 def doctor_command() -> None:
-    """Check configuration, database, provider and Slack tokens/scopes; say how to fix problems."""
-    settings = load_settings()
-    checks = run_checks(settings)
+    """Check settings, database, provider key, Slack tokens and scopes, knowledge, owners and
+    the digest schedule without changing anything; print how to fix each problem."""
+    from bot.composition.preflight import slack_checks  # Slack code, loaded only here
+
+    reading = read_settings()
+    if reading.settings is not None:
+        configure_logging(reading.settings.log_level)
+    checks = run_checks(reading, slack_checks=slack_checks)
     for check in checks:
-        mark = "ok  " if check.ok else "FAIL"
-        click.echo(f"[{mark}] {check.name}: {check.detail}")
-        if check.fix:
-            click.echo(f"       -> {check.fix}")
-    sys.exit(0 if all(check.ok for check in checks) else 1)
+        for line in render(check):
+            click.echo(line)
+    click.echo(summary(checks))
+    sys.exit(exit_code(checks))

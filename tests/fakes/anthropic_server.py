@@ -1,7 +1,9 @@
-"""A local fake of Anthropic's Messages API (`POST /v1/messages`, streamed as SSE).
+"""A local fake of Anthropic's Messages API (`POST /v1/messages`, streamed as SSE) and its
+models list (`GET /v1/models`, what `lastmile doctor` calls to check the key).
 
 with FakeAnthropicServer() as server:
     server.reply_with("Reset it in the portal.", chunks=3)
+    server.require_key("test")  # any other key: 401 authentication_error
     client = anthropic.Anthropic(api_key="test", base_url=server.base_url, max_retries=0)
 """
 
@@ -12,7 +14,14 @@ from typing import Any
 
 from tests.fakes.llm_server import FakeLLMServer, sse
 
-_ERROR_TYPES = {429: "rate_limit_error", 529: "overloaded_error", 400: "invalid_request_error"}
+_ERROR_TYPES = {
+    400: "invalid_request_error",
+    401: "authentication_error",
+    429: "rate_limit_error",
+    529: "overloaded_error",
+}
+_ERROR_MESSAGES = {401: "invalid x-api-key"}  # the real API's words for a wrong key
+MODELS = ("claude-sonnet-4-6", "claude-haiku-4-5")
 
 
 class FakeAnthropicServer(FakeLLMServer):
@@ -56,7 +65,21 @@ class FakeAnthropicServer(FakeLLMServer):
     def error_body(self, status: int) -> dict[str, Any]:
         """Anthropic's error envelope."""
         kind = _ERROR_TYPES.get(status, "api_error")
-        return {"type": "error", "error": {"type": kind, "message": f"fake {status}"}}
+        message = _ERROR_MESSAGES.get(status, f"fake {status}")
+        return {"type": "error", "error": {"type": kind, "message": message}}
+
+    def sent_key(self, headers: dict[str, str]) -> str:
+        """The key as `x-api-key` (older SDKs, curl) or `Authorization: Bearer` (this SDK)."""
+        bearer = headers.get("authorization", "").removeprefix("Bearer ")
+        return headers.get("x-api-key", "") or bearer
+
+    def get(self, path: str) -> tuple[int, dict[str, Any]]:
+        """`GET /v1/models`: one page of models, newest first, as the Models API lists them."""
+        if path != "/v1/models":
+            return super().get(path)
+        data = [_model(name) for name in MODELS]
+        page = {"data": data, "has_more": False, "first_id": MODELS[0], "last_id": MODELS[-1]}
+        return 200, page
 
 
 _BLOCK_START = "content_block_start"
@@ -65,3 +88,13 @@ _DELTA = "message_delta"
 
 def _text(chunk: str) -> dict[str, str]:
     return {"type": "text_delta", "text": chunk}
+
+
+def _model(name: str) -> dict[str, str]:
+    return {
+        "type": "model",
+        "id": name,
+        "display_name": name.replace("-", " ").title(),
+        "created_at": "2026-01-01T00:00:00Z",
+        "lifecycle": "active",
+    }

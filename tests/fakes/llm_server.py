@@ -2,6 +2,8 @@
 
 Each request takes the next scripted reply (a default one when the script is empty) and is
 recorded. Faults: an HTTP error status, a stall before the first byte, a stream cut mid-way.
+`require_key` makes every request with another key get 401, as the real APIs answer; GET
+requests (the models list) are answered by the subclass's `get`.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ class _State:
     script: deque[Reply] = field(default_factory=deque)
     lock: threading.Lock = field(default_factory=threading.Lock)
     stopping: threading.Event = field(default_factory=threading.Event)
+    key: str | None = None
 
 
 def split_text(text: str, parts: int) -> tuple[str, ...]:
@@ -74,6 +77,25 @@ class FakeLLMServer(Served):
     def error_body(self, status: int) -> dict[str, Any]:
         """The JSON body sent with an error status."""
         raise NotImplementedError
+
+    def sent_key(self, headers: dict[str, str]) -> str:
+        """The API key a request carries (headers lower-cased); each API sends it its way."""
+        raise NotImplementedError
+
+    def get(self, path: str) -> tuple[int, dict[str, Any]]:
+        """Status and JSON body for `GET path` (path without the query string)."""
+        return 404, {"error": {"message": f"no route {path}"}}
+
+    def require_key(self, key: str) -> None:
+        """Refuse every later request that does not carry `key`, with 401 and the API's body."""
+        with self._state.lock:
+            self._state.key = key
+
+    def accepts(self, headers: dict[str, str]) -> bool:
+        """True unless `require_key` was called and the request carries another key."""
+        with self._state.lock:
+            wanted = self._state.key
+        return wanted is None or self.sent_key(headers) == wanted
 
     # -- scripting ---------------------------------------------------------------------------
     def reply_with(self, text: str, *, chunks: int | Sequence[str] | None = None) -> None:
@@ -135,6 +157,11 @@ class FakeLLMServer(Served):
             self._state.requests.append(request)
             return self._state.script.popleft() if self._state.script else Reply()
 
+    def record(self, request: RecordedRequest) -> None:
+        """Record a request answered without a scripted reply (refused, or a GET)."""
+        with self._state.lock:
+            self._state.requests.append(request)
+
     def wait_stall(self, seconds: float) -> bool:
         """Wait up to `seconds`; True when the server is stopping (the reply is abandoned)."""
         return self._state.stopping.wait(seconds)
@@ -147,13 +174,27 @@ def _handler_for(server: FakeLLMServer) -> type[BaseHTTPRequestHandler]:
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib name
             """Keep test output quiet."""
 
+        def do_GET(self) -> None:
+            """Answer a read-only call (the models list); a refused key gets 401 first."""
+            headers = {k.lower(): v for k, v in self.headers.items()}
+            server.record(RecordedRequest(self.path, headers, {}))
+            self.close_connection = True
+            if not server.accepts(headers):
+                self._send_json(401, server.error_body(401))
+            else:
+                self._send_json(*server.get(self.path.split("?", 1)[0]))
+
         def do_POST(self) -> None:
-            """Answer one API call according to the script."""
+            """Answer one API call according to the script; a refused key gets 401 first."""
             length = int(self.headers.get("Content-Length", "0"))
             body = json.loads(self.rfile.read(length) or b"{}")
             headers = {k.lower(): v for k, v in self.headers.items()}
-            reply = server.next_reply(RecordedRequest(self.path, headers, body))
             self.close_connection = True
+            if not server.accepts(headers):
+                server.record(RecordedRequest(self.path, headers, body))
+                self._send_json(401, server.error_body(401))
+                return
+            reply = server.next_reply(RecordedRequest(self.path, headers, body))
             if reply.stall_s and server.wait_stall(reply.stall_s):
                 return
             if self.path != server.path:

@@ -63,6 +63,7 @@ class FakeSlackApi(Served):
         self._server: ApiServer | None = None
         self._thread: threading.Thread | None = None
         self._workspace = Workspace("http://127.0.0.1:0")
+        self._scopes: str | None = None
 
     def start(self) -> Self:
         """Binds 127.0.0.1:0 and serves in a daemon thread."""
@@ -149,6 +150,11 @@ class FakeSlackApi(Served):
         with self._cond:
             self._workspace.store.streaming_error = None
 
+    def grant_scopes(self, *scopes: str) -> None:
+        """Report `scopes` in every answer's `x-oauth-scopes` header, as Slack does for a token."""
+        with self._cond:
+            self._scopes = ",".join(scopes)
+
     def attach_socket_mode(self, url: str) -> None:
         """The ws:// URL that apps.connections.open hands out."""
         with self._cond:
@@ -214,6 +220,10 @@ class FakeSlackApi(Served):
             reply = self._faults.take(method) or Reply(
                 200, self._workspace.dispatch(method, params, token)
             )
+            if self._scopes is not None:
+                reply = Reply(
+                    reply.status, reply.body, reply.headers | {"x-oauth-scopes": self._scopes}
+                )
             call = RecordedCall(
                 method, params, headers, token, reply.status, reply.body, reply.headers
             )

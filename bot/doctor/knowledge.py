@@ -1,0 +1,46 @@
+"""The knowledge check: the folder exists and holds Markdown the bot can ground answers in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.answering.knowledge import BrokenFile, load_folder, markdown_files
+from bot.doctor.report import Check, fail, ok, warn
+
+NAME = "knowledge"
+PAGES = "the Markdown (.md) pages employees ask about: policies, how-tos, FAQs"
+
+
+def check_knowledge(folder: Path | None, problem: str | None = None) -> list[Check]:
+    """How many documents and passages the folder gives; no folder or no pages is a FAIL."""
+    if problem is not None:
+        fix = f"Create the folder with {PAGES}, or point LASTMILE_KNOWLEDGE_DIR at it."
+        return [fail(NAME, problem, fix)]
+    if folder is None:
+        detail = "LASTMILE_KNOWLEDGE_DIR is not set, so answers have no pages to stand on"
+        return [fail(NAME, detail, f"Set LASTMILE_KNOWLEDGE_DIR to a folder of {PAGES}.")]
+    if not folder.is_dir():
+        return [fail(NAME, f"{folder} is not a folder", f"Create it with {PAGES}.")]
+    files = markdown_files(folder)
+    if not files:
+        detail = f"{folder} holds no Markdown documents (*.md, sub-folders included)"
+        return [fail(NAME, detail, f"Put {PAGES} in {folder}.")]
+    loaded = load_folder(folder)
+    skipped = _skipped(loaded.broken)
+    if not loaded.knowledge.passages:
+        detail = f"none of the {len(files)} .md file(s) in {folder} gave any text{skipped}"
+        return [fail(NAME, detail, "Save the pages as UTF-8 Markdown text with some content.")]
+    count = len(loaded.knowledge.passages)
+    checks = [ok(NAME, f"{folder}: {loaded.documents} document(s), {count} passage(s)")]
+    if loaded.broken:
+        detail = f"{len(loaded.broken)} file(s) skipped{skipped}"
+        checks.append(warn(NAME, detail, "Save them as UTF-8 Markdown text; the rest is used."))
+    return checks
+
+
+def _skipped(broken: tuple[BrokenFile, ...]) -> str:
+    if not broken:
+        return ""
+    shown = "; ".join(f"{b.path}: {b.reason}" for b in broken[:3])
+    more = f"; and {len(broken) - 3} more" if len(broken) > 3 else ""
+    return f" ({shown}{more})"
