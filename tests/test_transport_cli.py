@@ -128,3 +128,33 @@ def test_run_connects_over_socket_mode_and_acks_events(
     assert ack == {"envelope_id": envelope}
     assert slack.calls_to("apps.connections.open")[0].token == "xapp-t"
     assert code == 0
+
+
+@pytest.mark.parametrize("command", ["serve", "run"])
+def test_an_unreachable_slack_stops_the_start_with_one_message(
+    command: str, database_url: str, slack: FakeSlackApi, tmp_path: Path
+) -> None:
+    env = environment(
+        database_url, slack, SLACK_BOT_TOKEN="xoxb-test", SLACK_APP_TOKEN="xapp-test",
+        SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL="http://127.0.0.1:9/api/",
+    )  # fmt: skip
+    proc = start([command, "--port", "0"] if command == "serve" else [command], env, tmp_path)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 2
+    assert "cannot reach Slack at http://127.0.0.1:9/api/" in stderr
+    assert "Traceback" not in stderr
+    assert "lastmile serving Slack" not in stderr
+
+
+def test_a_token_slack_refuses_stops_serve_before_it_listens(
+    database_url: str, slack: FakeSlackApi, tmp_path: Path
+) -> None:
+    slack.fail_next("auth.test", error="invalid_auth")
+    env = environment(
+        database_url, slack, SLACK_BOT_TOKEN="xoxb-revoked", SLACK_SIGNING_SECRET=SECRET
+    )
+    proc = start(["serve", "--port", "0"], env, tmp_path)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 2
+    assert "Slack refused SLACK_BOT_TOKEN (invalid_auth)" in stderr
+    assert "Traceback" not in stderr

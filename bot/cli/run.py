@@ -46,6 +46,15 @@ def require_slack(settings: Settings, command: str, names: tuple[str, ...]) -> N
         fail("\n".join(lines + ["Set them in the environment or .env (see docs/slack-setup.md)."]))
 
 
+def refuse_without_slack(settings: Settings, *, socket_mode: bool) -> None:
+    """Stop (exit 2, one message) when Slack is unreachable or refuses the token(s)."""
+    from bot.composition.preflight import slack_startup_problem
+
+    problem = slack_startup_problem(settings, socket_mode=socket_mode)
+    if problem is not None:
+        fail(problem)
+
+
 def start_bot(settings: Settings) -> RunningBot:
     """Build the bot (connects and upgrades the database), or stop with a clear message."""
     from bot.composition import compose  # imports Slack: only for the commands that need it
@@ -72,6 +81,7 @@ def run_command() -> None:
 
     settings = load_settings()
     require_slack(settings, "run", ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN"))
+    refuse_without_slack(settings, socket_mode=True)
     bot = start_bot(settings)
     runner = socket_mode_runner(bot)
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from bot.cli.common import fail, load_settings
-from bot.cli.run import require_slack, say, start_bot
+from bot.cli.run import refuse_without_slack, require_slack, say, start_bot
 
 
 @click.command(name="serve")
@@ -23,6 +23,7 @@ def serve_command(host: str, port: int) -> None:
 
     settings = load_settings()
     require_slack(settings, "serve", ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"))
+    refuse_without_slack(settings, socket_mode=False)
     bot = start_bot(settings)
     try:
         server = bind_http(bot, host=host, port=port)
