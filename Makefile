@@ -32,6 +32,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy bot handlers storage tests bench
+	$(BIN)/lint-imports
 
 pytest: $(SEMANTIC_STAMP)
 	$(BIN)/pytest -q -rs
