@@ -193,9 +193,14 @@ def test_owners_command_for_admins_only(store: Store, clock: ManualClock, tmp_pa
         assert [o.name for o in store.list_owners() if o.is_default] == ["Finance"]
         assert run('owners remove "People team"') == "Removed *People team*."
         assert [o.name for o in store.list_owners()] == ["AI platform", "Finance"]
-        assert run("owners add Bad not-an-id").endswith(
-            "is not a Slack user or channel id (like U0123ABC)."
-        )
+        assert "'not-an-id' is a channel name, but a channel id" in run("owners add Bad not-an-id")
+        # The owners file's rules hold in Slack too: ids, not names, and one owner per channel.
+        named = run('owners add "HR" jane@example.com channels=#hr-help')
+        assert "'jane@example.com' is an email address, but a user id is needed" in named
+        assert "'#hr-help' is a channel name, but a channel id is needed" in named
+        taken = run('owners add "Money" C0MONEY2 channels=C0MONEY')
+        assert "C0MONEY is already claimed by owner 'Finance'" in taken
+        assert [o.name for o in store.list_owners()] == ["AI platform", "Finance"]
         assert run("owners frobnicate").startswith("Usage:")
 
 

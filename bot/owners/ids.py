@@ -8,6 +8,8 @@ a user is `U...` (or `W...` on Enterprise Grid; a digest to it is a DM), a chann
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from typing import Protocol
 
 _ID = re.compile(r"^[UWCGD][A-Z0-9]{2,}$")
 _USER = re.compile(r"^[UW][A-Z0-9]{2,}$")
@@ -84,3 +86,28 @@ def destination_problem(value: str) -> str | None:
         f"{value!r} is {kind}, but a user id (U..., the digest comes by DM) or a channel id "
         f"is needed; {USER_FIX}; or {CHANNEL_FIX}"
     )
+
+
+def command_owner_problems(
+    destination: str, channels: Sequence[str], others: Sequence[OwnerLike]
+) -> list[str]:
+    """What `/lastmile owners add` must refuse, by the owners file's rules.
+
+    Ids, not names or emails, and no channel claimed by another owner.
+    """
+    problems = [p for p in [destination_problem(destination)] if p]
+    problems += [p for channel in channels if (p := channel_id_problem(channel))]
+    for channel in channels:
+        taken = [o.name for o in others if channel in o.channels]
+        if taken:
+            problems.append(
+                f"{channel} is already claimed by owner {taken[0]!r}; a channel has one owner"
+            )
+    return problems
+
+
+class OwnerLike(Protocol):
+    """What the duplicate-channel check reads of an existing owner."""
+
+    name: str
+    channels: list[str]

@@ -14,7 +14,8 @@ from typing import Any
 from slack_bolt import Ack, App
 
 from bot.mrkdwn import escape
-from bot.owners import OwnerSpec, is_slack_id
+from bot.owners import OwnerSpec
+from bot.owners.ids import command_owner_problems
 from bot.runtime import Runtime
 from bot.vocabulary import ActionId
 from storage import Store
@@ -75,14 +76,16 @@ def _list(store: Store) -> str:
 
 def _add(store: Store, args: list[str]) -> str:
     name, slack_id, options = args[0], args[1], args[2:]
-    if not is_slack_id(slack_id):
-        return f"`{escape(slack_id)}` is not a Slack user or channel id (like U0123ABC)."
     lists: dict[str, tuple[str, ...]] = {"channels": (), "topics": ()}
     for option in options:
         key, _, value = option.partition("=")
         if key not in lists:
             return USAGE
         lists[key] = tuple(item.strip() for item in value.split(",") if item.strip())
+    others = [o for o in store.list_owners() if o.name != name]
+    problems = command_owner_problems(slack_id, lists["channels"], others)
+    if problems:  # the same rules as the owners file: nothing silently useless is stored
+        return "\n".join(f"• {escape(problem)}" for problem in problems)
     existing = store.owner_by_name(name)
     spec = OwnerSpec(
         name=name,
