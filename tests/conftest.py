@@ -3,12 +3,14 @@ a fake Slack Web API, and the Runtime the commands build on both."""
 
 from __future__ import annotations
 
+import functools
 import os
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+import psycopg
 import pytest
 from sqlalchemy import create_engine, text
 
@@ -27,9 +29,26 @@ TEST_DATA = PROJECT_ROOT / "tests" / "data"
 DATABASES = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
 
+LOCAL_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
+"""Used when LASTMILE_TEST_POSTGRES_URL is unset and a server answers there (plain `make test`)."""
+
+
+@functools.cache
+def _local_postgres() -> str | None:
+    try:
+        with psycopg.connect(LOCAL_POSTGRES_URL, connect_timeout=2):
+            return LOCAL_POSTGRES_URL
+    except psycopg.Error:
+        return None
+
+
 def postgres_base_url() -> str | None:
-    """The PostgreSQL URL for tests, or None; a required-but-missing URL fails the run."""
-    url = os.environ.get(POSTGRES_ENV, "").strip()
+    """The PostgreSQL URL for tests, or None; a required-but-missing URL fails the run.
+
+    LASTMILE_TEST_POSTGRES_URL wins; without it a local server on 127.0.0.1:5432 (database
+    `test`) is used when one answers, so `make test` on a machine with PostgreSQL skips nothing.
+    """
+    url = os.environ.get(POSTGRES_ENV, "").strip() or _local_postgres()
     if not url and os.environ.get(REQUIRE_POSTGRES_ENV) == "1":
         pytest.fail(f"{REQUIRE_POSTGRES_ENV}=1 but {POSTGRES_ENV} is not set")
     return url or None
@@ -44,7 +63,7 @@ def clock() -> ManualClock:
 def _isolated_postgres_url() -> Iterator[str]:
     base = postgres_base_url()
     if base is None:
-        pytest.skip(f"PostgreSQL not configured: set {POSTGRES_ENV}")
+        pytest.skip(f"no PostgreSQL at {LOCAL_POSTGRES_URL}; set {POSTGRES_ENV}")
     schema = f"t_{uuid.uuid4().hex[:12]}"
     admin = create_engine(normalize_url(base), isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
