@@ -24,6 +24,7 @@ from rapidfuzz import fuzz
 
 from bot.answering import AnswerOutcome, QuestionRejected, VerifiedEntry, answer_question
 from bot.answering.core import EXTRACTIVE_PROMPT_VERSION
+from bot.answering.verified_checks import default_checks
 from bot.asking import verified_entries
 from bot.eval.judge import Judge
 from bot.eval.scoring import score_answer
@@ -102,6 +103,7 @@ def replay_question(runtime: Runtime, question: str, verified: Sequence[Verified
             answerer=runtime.answerer,
             knowledge=runtime.knowledge,
             verified=verified,
+            verified_checks=default_checks(runtime.answerer),  # as the live path matches
             prompt=runtime.prompt,
             on_chunk=lambda chunk: None,
             deadline_s=runtime.settings.answer_timeout_s,
