@@ -201,6 +201,16 @@ def test_a_reporters_no_reopens_the_theme_and_tells_the_owner(
     assert len(owner_dm) == 1 and "<@U0R1>" in owner_dm[0]["text"]
     theme = h.runtime.store.get_theme(_theme_id(h))
     assert theme is not None and theme.status == "open" and theme.fixed_at is not None
+    # A second click on an old copy of the message can't turn "still wrong" into "right".
+    before = len(h.slack.calls_to("chat.postEphemeral"))
+    _press(h, notice, ActionId.FIX_RIGHT, "U0R1", "D0R1")
+    again = h.slack.wait_for("chat.postEphemeral", count=before + 1)[-1]
+    assert "your first answer stands" in str(again.params["text"])
+    [button] = [b for b in _buttons(notice) if b["action_id"] == ActionId.FIX_RIGHT]
+    stored = h.runtime.store.get_fix_notice(int(button["value"]))
+    assert stored is not None and stored.reply == "wrong"
+    theme = h.runtime.store.get_theme(_theme_id(h))
+    assert theme is not None and theme.status == "open"
 
 
 def test_replies_count_in_the_next_digest_and_a_no_shows_it_regressed(

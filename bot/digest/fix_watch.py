@@ -66,6 +66,8 @@ def record_reply(store: Store, notice_id: int, user_id: str, reply: str) -> Repl
     if notice is None or notice.user_id != user_id or reply not in tuple(FixReply):
         return None
     changed = store.record_fix_reply(notice_id, reply)
+    if not changed:  # a second click, or an old copy of the message: the first reply stands
+        return ReplyResult(notice, notice.reply or reply, False, None)
     kind = FeedbackKind.UP if reply == FixReply.RIGHT else FeedbackKind.DOWN
     if notice.answer_id is not None and store.get_answer(notice.answer_id) is not None:
         vote, _ = store.record_vote(

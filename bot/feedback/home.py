@@ -49,8 +49,8 @@ def status_of(feedback: Feedback, theme: Theme | None) -> str:
     Fixed only once this person was told: a theme marked fixed whose check found their own
     question still failing leaves them untold, and Home must not say otherwise.
     """
-    if feedback.notified_fixed_at is not None:
-        return STATUS_FIXED
+    if feedback.notified_fixed_at is not None and theme is not None and theme.status == "fixed":
+        return STATUS_FIXED  # told, and not reopened since (a "still wrong" reopens it)
     return STATUS_OPEN if theme is None else STATUS_WORKED_ON
 
 

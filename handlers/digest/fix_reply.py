@@ -57,6 +57,9 @@ class FixReplies(DigestActions):
         if result is None:
             self._tell(client, body, "Only the person who flagged this answer can reply here.")
             return
+        if not result.changed:
+            self._tell(client, body, "You already answered this one; your first answer stands.")
+            return
         if result.reopened is not None:
             tell_owner(client, result.reopened)
         self._thank(client, body, reply)

@@ -131,11 +131,11 @@ class FixCheckQueries(StoreBase):
             return session.get(FixNotice, notice_id)
 
     def record_fix_reply(self, notice_id: int, reply: str) -> bool:
-        """Store the reporter's reply; True when it is new or changed."""
+        """Store the reporter's first reply; True when this was it (the first reply is final)."""
         statement = (
             update(FixNotice)
             .where(col(FixNotice.id) == notice_id)
-            .where((col(FixNotice.reply).is_(None)) | (col(FixNotice.reply) != reply))
+            .where(col(FixNotice.reply).is_(None))
             .values(reply=reply, replied_at=self.now())
         )
         with self.session() as session:
