@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from croniter import croniter
+from croniter import CroniterBadDateError, croniter
 from dotenv import dotenv_values
 
 from bot.owners.ids import user_id_problem
@@ -96,6 +97,15 @@ def _merged_environment(
     values = dotenv_values(path) if path.is_file() else {}
     from_file = {key: value for key, value in values.items() if value is not None}
     return {**from_file, **real}
+
+
+def _ever_fires(schedule: str) -> bool:
+    """False for a valid cron that matches no real date (croniter gives up looking)."""
+    try:
+        croniter(schedule, datetime(2000, 1, 1)).get_next(datetime)
+    except CroniterBadDateError:
+        return False
+    return True
 
 
 class _Reader:
@@ -208,6 +218,11 @@ class _Reader:
             self.problems.append(
                 f"LASTMILE_DIGEST_SCHEDULE={value!r} is not a cron expression "
                 "(five fields, e.g. '0 9 * * 1' for Monday 09:00)."
+            )
+        elif not _ever_fires(value):
+            self.problems.append(
+                f"LASTMILE_DIGEST_SCHEDULE={value!r} never fires (no such date, e.g. 31 "
+                "February); use a schedule that does, e.g. '0 9 * * 1' for Monday 09:00."
             )
         return value
 

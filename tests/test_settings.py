@@ -88,3 +88,12 @@ def test_admins_must_be_user_ids(admins: str, said: str, tmp_path: Path) -> None
 def test_admins_are_user_ids_separated_by_commas(tmp_path: Path) -> None:
     env = {"LASTMILE_ADMINS": " U0ONE ,W0TWO,, "}
     assert Settings.from_env(env, dotenv_path=tmp_path / "none").admins == ("U0ONE", "W0TWO")
+
+
+def test_a_schedule_that_never_fires_is_refused() -> None:
+    # Valid cron syntax, but no 31 February: the scheduler would fail at every look.
+    with pytest.raises(SettingsError) as raised:
+        Settings.from_env({"LASTMILE_DIGEST_SCHEDULE": "0 9 31 2 *"}, dotenv_path=Path("/none"))
+    assert "never fires" in raised.value.render()
+    leap = Settings.from_env({"LASTMILE_DIGEST_SCHEDULE": "0 9 29 2 *"}, dotenv_path=Path("/none"))
+    assert leap.digest_schedule == "0 9 29 2 *"  # rare, but a real date

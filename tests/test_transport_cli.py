@@ -158,3 +158,24 @@ def test_a_token_slack_refuses_stops_serve_before_it_listens(
     assert proc.returncode == 2
     assert "Slack refused SLACK_BOT_TOKEN (invalid_auth)" in stderr
     assert "Traceback" not in stderr
+
+
+def test_serve_with_a_bad_owners_file_names_every_problem_and_creates_no_database(
+    slack: FakeSlackApi, tmp_path: Path
+) -> None:
+    owners = tmp_path / "owners.toml"
+    owners.write_text(
+        '[[owner]]\nname = "HR"\nslack = "jane@example.com"\nchanels = ["C0HR"]\n',
+        encoding="utf-8",
+    )
+    database = tmp_path / "never.db"
+    env = environment(
+        f"sqlite:///{database}", slack, SLACK_BOT_TOKEN="xoxb-test",
+        SLACK_SIGNING_SECRET=SECRET, LASTMILE_OWNERS_FILE=str(owners),
+    )  # fmt: skip
+    proc = start(["serve", "--port", "0"], env, tmp_path)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 2
+    assert "unknown key 'chanels'" in stderr and "'jane@example.com' is an email" in stderr
+    assert "Traceback" not in stderr
+    assert not database.exists()

@@ -14,6 +14,7 @@ import click
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.cli.common import fail, fail_database, load_settings
+from bot.owners import OwnersFileError, load_owners_file
 from bot.settings import Settings
 from storage.engine import first_line
 
@@ -58,6 +59,12 @@ def refuse_without_slack(settings: Settings, *, socket_mode: bool) -> None:
 def start_bot(settings: Settings) -> RunningBot:
     """Build the bot (connects and upgrades the database), or stop with a clear message."""
     from bot.composition import compose  # imports Slack: only for the commands that need it
+
+    if settings.owners_file is not None:  # before the database: a refused start changes nothing
+        try:
+            load_owners_file(settings.owners_file)
+        except OwnersFileError as error:
+            fail("lastmile: the owners file can't be used:\n" + str(error))
 
     try:
         return compose(settings, instance_id=f"{socket.gethostname()}-{os.getpid()}")
