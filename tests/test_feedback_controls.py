@@ -52,7 +52,7 @@ def test_thumbs_down_counts_then_opens_modal_then_fills_it_and_confirms(kit: Fee
     text = ephemeral.params["text"]
     # This workspace has no owner: nobody will get it in a digest, so no review is promised.
     assert "logged" in text and "No one is assigned to review" in text
-    assert "every Monday" not in text and "hear back" not in text
+    assert "every Monday" not in text and "once it's fixed" not in text
     assert ephemeral.params["thread_ts"] == answer.thread_ts
 
 

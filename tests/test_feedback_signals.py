@@ -162,3 +162,11 @@ def test_report_threshold_pings_at_most_once_per_owner_per_interval(
         kit.wait(n)
     kit.harness.slack.wait_for("chat.postEphemeral", count=n)
     assert len(kit.harness.slack.calls_to("chat.postMessage")) == 2
+
+
+def test_the_review_day_reads_cron_day_names_too() -> None:
+    from bot.feedback.notify import review_day
+
+    assert review_day("0 9 * * 1") == review_day("0 9 * * MON") == "every Monday"
+    assert review_day("0 9 * * fri") == "every Friday"
+    assert review_day("0 9 1 * *") == "regularly"  # monthly: no weekday to promise

@@ -17,7 +17,10 @@ DAY_NAMES = ("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "
 def review_day(digest_schedule: str) -> str:
     """ "every Monday" for a weekly cron schedule, "regularly" for anything else."""
     fields = digest_schedule.split()
-    day = fields[4] if len(fields) == 5 else ""
+    day = fields[4].upper() if len(fields) == 5 else ""
+    names = [name[:3].upper() for name in DAY_NAMES]
+    if day in names:  # cron also takes day names: MON, tue, ...
+        day = str(names.index(day))
     if day.isdigit() and 0 <= int(day) <= 7:
         return f"every {DAY_NAMES[int(day) % 7]}"
     return "regularly"
@@ -51,7 +54,7 @@ def confirmation(kind: str, owner: Owner | None, digest_schedule: str) -> str:
     who = who[0].upper() + who[1:]
     return (
         f"{opening} — logged. {who} reviews flagged answers {review_day(digest_schedule)}; "
-        "you'll hear back here when it's fixed."
+        "you'll hear from me in a DM once it's fixed."
     )
 
 
