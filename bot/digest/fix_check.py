@@ -22,11 +22,11 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from bot.answering import AnswerOutcome, QuestionRejected, VerifiedEntry, answer_question
+from bot.answering import AnswerOutcome, VerifiedEntry
 from bot.answering.core import EXTRACTIVE_PROMPT_VERSION
-from bot.answering.verified_checks import default_checks
 from bot.asking import verified_entries
 from bot.eval.judge import Judge
+from bot.eval.replay import replay_question
 from bot.eval.scoring import score_answer
 from bot.runtime import Runtime
 from bot.vocabulary import FixOutcome
@@ -90,26 +90,6 @@ class FixCheckResult:
         every = {user for q in self.questions for user in q.users}
         told = {user for q in self.questions for user in q.told_before}
         return every - self.held_back - told
-
-
-def replay_question(runtime: Runtime, question: str, verified: Sequence[VerifiedEntry]) -> (
-    AnswerOutcome | None
-):  # fmt: skip
-    """Ask `question` again as a new thread, as `lastmile eval` does; None if it is refused."""
-    try:
-        return answer_question(
-            question,
-            [],
-            answerer=runtime.answerer,
-            knowledge=runtime.knowledge,
-            verified=verified,
-            verified_checks=default_checks(runtime.answerer),  # as the live path matches
-            prompt=runtime.prompt,
-            on_chunk=lambda chunk: None,
-            deadline_s=runtime.settings.answer_timeout_s,
-        )
-    except QuestionRejected:
-        return None
 
 
 def judge_outcome(

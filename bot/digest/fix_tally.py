@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.asking import verified_entries
-from bot.digest.fix_check import FixCheckResult, judge_outcome, load_fix_check, replay_question
+from bot.digest.fix_check import FixCheckResult, judge_outcome, load_fix_check
+from bot.eval.replay import replay_question
 from bot.runtime import Runtime
 from bot.vocabulary import FixOutcome
 

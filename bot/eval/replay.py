@@ -56,6 +56,29 @@ class EvalReport:
         }
 
 
+def replay_question(runtime: Runtime, question: str, verified: Sequence[VerifiedEntry]) -> (
+    AnswerOutcome | None
+):  # fmt: skip
+    """Ask `question` again as a new thread, as a live answer would be; None if refused.
+
+    The one replay path: `lastmile eval` and the mark-fixed check both use it.
+    """
+    try:
+        return answer_question(
+            question,
+            [],
+            answerer=runtime.answerer,
+            knowledge=runtime.knowledge,
+            verified=verified,
+            verified_checks=default_checks(runtime.answerer),  # as the live path matches
+            prompt=runtime.prompt,
+            on_chunk=lambda chunk: None,
+            deadline_s=runtime.settings.answer_timeout_s,
+        )
+    except QuestionRejected:
+        return None
+
+
 def replay_case(
     runtime: Runtime,
     case: EvalCase,
@@ -67,20 +90,7 @@ def replay_case(
     With a `judge`, its PASS/FAIL decides `fixed`; the similarity score decides when it has no
     verdict (error, timeout, unreadable reply) and always when there is no judge.
     """
-    try:
-        outcome: AnswerOutcome | None = answer_question(
-            case.question,
-            [],
-            answerer=runtime.answerer,
-            knowledge=runtime.knowledge,
-            verified=verified,
-            verified_checks=default_checks(runtime.answerer),  # as the live path matches
-            prompt=runtime.prompt,
-            on_chunk=lambda chunk: None,
-            deadline_s=runtime.settings.answer_timeout_s,
-        )
-    except QuestionRejected:
-        outcome = None
+    outcome = replay_question(runtime, case.question, verified)
     text = outcome.text if outcome is not None else ""
     score, fixed = score_answer(text, case.expected)
     verdict, reason = "", ""
