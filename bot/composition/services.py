@@ -42,7 +42,6 @@ class BackgroundService:
         self.job = job
         self.every_s = every_s
         self.first_after_s = every_s if first_after_s is None else first_after_s
-        self.ticks = 0
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread = threading.Thread(target=self._loop, name=f"lastmile-{job.name}", daemon=True)
@@ -90,8 +89,6 @@ class BackgroundService:
         except Exception:  # noqa: BLE001 - a service outlives one failed pass
             log.exception("%s failed; trying again at its next look", self.name)
             return self.every_s
-        finally:
-            self.ticks += 1
         return self.every_s if asked is None else asked
 
 

@@ -133,10 +133,7 @@ class DemoWorld:
             self._submit(person, trigger, values)
 
     def _click(self, person: Json, answered: Answered, action: Json) -> str:
-        before = len(self.slack.calls)
-        click(self.sender, person, channel=CHANNEL, message=answered.message, action=action)
-        opened = [c for c in self.slack.calls[before:] if c.method == "views.open"]
-        return str(opened[-1].response["view"]["id"]) if opened else ""
+        return self.press(person, CHANNEL, answered.message, action)
 
     def _submit(self, person: Json, view_id: str, values: dict[str, Json]) -> None:
         view = self.slack.workspace.views.get(view_id)
@@ -144,7 +141,7 @@ class DemoWorld:
             submit(self.sender, person, view, values)
 
     def press(self, clicker: Json, channel: str, message: Json, action: Json) -> str:
-        """An owner clicks a digest button; the id of the modal it opened, if any."""
+        """A person clicks a button on a bot message; the id of the modal it opened, if any."""
         before = len(self.slack.calls)
         click(self.sender, clicker, channel=channel, message=message, action=action)
         opened = [c for c in self.slack.calls[before:] if c.method == "views.open"]
@@ -154,7 +151,7 @@ class DemoWorld:
         """Submit a modal the app opened, keeping what it was prefilled with."""
         view = self.slack.workspace.views.get(view_id)
         if view is not None:
-            submit(self.sender, clicker, view, prefilled(view))
+            self._submit(clicker, view_id, prefilled(view))
 
     def ephemeral_with(self, user_id: str, action_id: str) -> tuple[Json, Json] | None:
         """The newest ephemeral to `user_id` with a button `action_id`, as (message, button)."""
