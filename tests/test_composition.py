@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.answering import KnowledgeBase, load_prompt
-from bot.answering.offline import OfflineAnswerer
 from bot.clock import ManualClock
 from bot.composition import assemble
 from bot.runtime import Runtime
@@ -14,17 +12,12 @@ from bot.settings import Settings
 from storage import Store
 from tests.fakes import FakeSlackApi
 from tests.fakes.digest_data import seed
+from tests.fakes.offline_answers import offline_runtime
 
 
 def _runtime(store: Store, clock: ManualClock, api_url: str, **settings: object) -> Runtime:
-    return Runtime(
-        settings=Settings(slack_bot_token="xoxb-test", slack_api_url=api_url, **settings),  # type: ignore[arg-type]
-        store=store,
-        answerer=OfflineAnswerer(),
-        knowledge=KnowledgeBase.load(None),
-        prompt=load_prompt(),
-        clock=clock,
-    )
+    chosen = Settings(slack_bot_token="xoxb-test", slack_api_url=api_url, **settings)  # type: ignore[arg-type]
+    return offline_runtime(store, chosen, clock)
 
 
 def test_every_bot_runs_every_background_service(

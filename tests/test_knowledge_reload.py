@@ -10,14 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.answering import KnowledgeBase, load_prompt
 from bot.answering.knowledge import load_folder
-from bot.answering.offline import OfflineAnswerer
 from bot.answering.reload import KnowledgeWatcher
 from bot.runtime import Runtime
 from bot.settings import Settings
 from storage import Store
 from tests.fakes import FakeSlackApi, SlackSender, payloads
+from tests.fakes.offline_answers import offline_runtime
 from tests.fakes.process_output import StderrLines
 from tests.fakes.transport import SECRET
 from tests.test_transport_cli import environment, start, stop
@@ -27,13 +26,7 @@ WIFI = "# Wi-Fi\n\nThe staff network is Example-Staff; sign in with single sign-
 
 
 def _runtime(store: Store, folder: Path) -> Runtime:
-    return Runtime(
-        settings=Settings(knowledge_dir=folder),
-        store=store,
-        answerer=OfflineAnswerer(),
-        knowledge=KnowledgeBase.load(folder),
-        prompt=load_prompt(),
-    )
+    return offline_runtime(store, Settings(knowledge_dir=folder))
 
 
 def _titles(runtime: Runtime) -> set[str]:

@@ -5,17 +5,15 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.answering import KnowledgeBase, load_prompt
-from bot.answering.offline import OfflineAnswerer
 from bot.clock import ManualClock
 from bot.composition import assemble
 from bot.digest import parse_week
-from bot.runtime import Runtime
 from bot.scheduler import due_periods, last_fire, next_wait, run_due
 from bot.settings import Settings
 from storage import Store
 from tests.fakes import FakeSlackApi
 from tests.fakes.digest_data import install_owners, seed
+from tests.fakes.offline_answers import offline_runtime
 
 MONDAY_9 = "0 9 * * 1"
 MON = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)  # Monday of 2026-W47
@@ -84,14 +82,7 @@ def test_thread_posts_each_owner_digest_then_stops(
     clock.set(MON + timedelta(minutes=5))
     with FakeSlackApi() as slack:
         settings = Settings(slack_bot_token="xoxb-test", slack_api_url=slack.api_url)
-        runtime = Runtime(
-            settings=settings,
-            store=store,
-            answerer=OfflineAnswerer(),
-            knowledge=KnowledgeBase.load(None),
-            prompt=load_prompt(),
-            clock=clock,
-        )
+        runtime = offline_runtime(store, settings, clock)
         bot = assemble(runtime)
         bot.start()  # every background service, as `lastmile serve` starts them
         try:

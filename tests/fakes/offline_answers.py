@@ -1,13 +1,18 @@
-"""`answer_question` as the answering tests call it: the offline answerer and the shipped prompt."""
+"""Offline answering for tests: `answer_question`, or a whole Runtime, on the offline answerer."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import datetime
 
 from bot.answering import KnowledgeBase, answer_question, load_prompt, make_answerer
 from bot.answering.core import DEFAULT_DEADLINE_S
 from bot.answering.types import AnswerOutcome, Clock, VerifiedEntry
+from bot.clock import system_clock
+from bot.runtime import Runtime
+from bot.settings import Settings
+from storage import Store
 
 
 def answer_offline(
@@ -32,3 +37,17 @@ def answer_offline(
         deadline_s=deadline_s,
     )
     return outcome, chunks
+
+
+def offline_runtime(
+    store: Store, settings: Settings, clock: Callable[[], datetime] = system_clock
+) -> Runtime:
+    """A Runtime on `store` with the offline answerer and the settings' knowledge folder."""
+    return Runtime(
+        settings=settings,
+        store=store,
+        answerer=make_answerer(provider="offline"),
+        knowledge=KnowledgeBase.load(settings.knowledge_dir),
+        prompt=load_prompt(),
+        clock=clock,
+    )
