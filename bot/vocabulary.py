@@ -126,6 +126,15 @@ class ActionId(StrEnum):
     VERIFIED_EDIT = "lastmile_verified_edit"
     VERIFIED_RETIRE = "lastmile_verified_retire"
     VERIFIED_EDIT_MODAL = "lastmile_verified_edit_modal"
+    # Owner actions on a digest theme (issue 11): won't fix (modal, optional reason), undo.
+    WONT_FIX = "lastmile_digest_wont_fix"
+    WONT_FIX_MODAL = "lastmile_wont_fix_modal"
+    UNDO_APPROVE = "lastmile_digest_undo_approve"
+    UNDO_FIXED = "lastmile_digest_undo_fixed"
+    UNDO_WONT_FIX = "lastmile_digest_undo_wont_fix"
+    # Urgent pings: open the reported answer's thread; hide the answer from everyone else.
+    URGENT_OPEN = "lastmile_urgent_open"
+    URGENT_HIDE = "lastmile_urgent_hide"
 
 
 class AnswerBlock(StrEnum):

@@ -130,6 +130,10 @@ class Owner(SQLModel, table=True):
     channels: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     topics: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     members: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # User group ids (S...) whose members may also act on this owner's digest (issue 11).
+    member_groups: list[str] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
+    )
     is_default: bool = False
     created_at: datetime
 
@@ -147,6 +151,9 @@ class Theme(SQLModel, table=True):
     fixed_at: datetime | None = None
     fixed_by: str | None = Field(default=None, max_length=64)
     snoozed_until: datetime | None = None
+    wont_fix_reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    status_by: str | None = Field(default=None, max_length=64)  # who last set the status
+    status_at: datetime | None = None  # when (shown in the digest message: "by @x, 10:42")
     first_seen: datetime
     last_seen: datetime
 
@@ -169,7 +176,8 @@ class DigestRun(SQLModel, table=True):
 
 
 class UrgentPing(SQLModel, table=True):
-    """When an owner was pinged about an answer, so urgent pings are rate-limited."""
+    """One urgent report to an owner. Sent at once, or (within the owner's interval) pending
+    with `sent_at` unset until one coalesced message lists every pending report."""
 
     __tablename__ = "urgent_ping"
     __table_args__ = (UniqueConstraint("answer_id", name="uq_urgent_answer"),)
@@ -178,6 +186,9 @@ class UrgentPing(SQLModel, table=True):
     owner_id: int | None = Field(default=None, foreign_key="owner.id", index=True)
     reason: str = Field(max_length=64)
     created_at: datetime = Field(index=True)
+    sent_at: datetime | None = Field(default=None, index=True)
+    channel_id: str | None = Field(default=None, max_length=64)  # where the ping was posted
+    message_ts: str | None = Field(default=None, max_length=32)
 
 
 # --- Checked fixes (issue 10: "Mark fixed" is verified before anyone is told) ---------------
@@ -200,6 +211,8 @@ class FixCheck(SQLModel, table=True):
     created_at: datetime
     confirmed_at: datetime | None = None
     confirmed_by: str | None = Field(default=None, max_length=64)
+    digest_channel: str | None = Field(default=None, max_length=64)  # the digest message the
+    digest_ts: str | None = Field(default=None, max_length=32)  # Mark fixed was pressed on
 
 
 class FixNotice(SQLModel, table=True):

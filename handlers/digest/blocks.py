@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from slack_sdk.models.blocks import (
-    ActionsBlock,
     Block,
     ButtonElement,
     ContextBlock,
@@ -18,7 +17,6 @@ from slack_sdk.models.blocks import (
     HeaderBlock,
     MarkdownTextObject,
     SectionBlock,
-    UserSelectElement,
 )
 
 from bot.digest.markdown import STATUS_MARK, headline_rows
@@ -33,6 +31,7 @@ from bot.digest.model import (
 )
 from bot.mrkdwn import escape, truncate
 from bot.vocabulary import ActionId
+from handlers.digest.theme_actions import theme_actions
 
 Permalink = Callable[[str, str], str]
 SECTION_LIMIT = 2900  # Slack allows 3,000; a margin for the escaping that lengthens text
@@ -99,7 +98,7 @@ def _theme_blocks(theme: ThemeDigest, permalink: Permalink) -> list[Block]:
     text = truncate("\n".join(lines), SECTION_LIMIT)
     blocks: list[Block] = [SectionBlock(block_id=f"theme:{theme.theme_id}", text=text)]
     blocks += [_correction(fix) for fix in theme.corrections]
-    blocks.append(_actions(theme))
+    blocks.append(theme_actions(theme))
     return blocks
 
 
@@ -116,22 +115,6 @@ def _correction(fix: ProposedCorrection) -> SectionBlock:
     )
     return SectionBlock(
         block_id=f"fix:{fix.feedback_id}", text=truncate(text, SECTION_LIMIT), accessory=button
-    )
-
-
-def _actions(theme: ThemeDigest) -> ActionsBlock:
-    value = str(theme.theme_id)
-    return ActionsBlock(
-        block_id=f"act:{theme.theme_id}",
-        elements=[
-            ButtonElement(text="Mark fixed", action_id=ActionId.MARK_FIXED, value=value),
-            ButtonElement(text="Snooze a week", action_id=ActionId.SNOOZE_THEME, value=value),
-            UserSelectElement(
-                placeholder="Assign to…",
-                action_id=ActionId.ASSIGN_THEME,
-                initial_user=theme.assignee,
-            ),
-        ],
     )
 
 

@@ -59,7 +59,11 @@ class FeedbackViewQueries(StoreBase):
                     return False
                 session.add(
                     UrgentPing(
-                        answer_id=answer_id, owner_id=owner_id, reason=reason, created_at=now
+                        answer_id=answer_id,
+                        owner_id=owner_id,
+                        reason=reason,
+                        created_at=now,
+                        sent_at=now,
                     )
                 )
             return True
