@@ -144,6 +144,7 @@ class Theme(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     owner_id: int | None = Field(default=None, foreign_key="owner.id", index=True)
     label: str = Field(max_length=255)
+    label_source: str = Field(default="terms", max_length=16)  # terms, question or model
     key_terms: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     top_reason: str | None = Field(default=None, max_length=32)
     status: str = Field(default="open", max_length=16)

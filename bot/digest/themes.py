@@ -1,10 +1,11 @@
 """Turning a week's clusters into Theme rows that carry across weeks.
 
 A new cluster continues an existing theme of the same owner when their key terms overlap
-(half of the smaller set) or their labels read alike; otherwise it starts a new theme. Each
-existing theme takes at most one cluster per period. Status is derived, not stored: `new`
-(first seen this period), `regressed` (marked fixed, then failed again for the first time
-this period) or `recurring`.
+(half of the smaller set) or their key-term labels read alike; otherwise it starts a new
+theme. The label a person reads is another one (`relabel`). Each existing theme takes
+at most one cluster per period. Status is derived, not stored: `new` (first seen this
+period), `regressed` (marked fixed, then failed again for the first time this period) or
+`recurring`.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Protocol
 from rapidfuzz import fuzz
 
 from bot.digest.period import Period
+from bot.digest.representative import representative_question
 from storage.models import Theme
 from storage.queries.base import as_utc
 from storage.queries.digest import FailureRecord
@@ -127,7 +129,7 @@ def assign_themes(
 ) -> list[ThemeGroup]:
     """Cluster an owner's failures, continue or create Theme rows, tag the feedback.
 
-    With a `labeler`, a theme still showing its key-term label gets a written one (kept after).
+    Each theme gets a readable label (see `relabel`); matching still goes by key terms.
     """
     if not failures:
         return []
@@ -138,15 +140,29 @@ def assign_themes(
         if not members:
             continue
         theme = _continue(best_match(existing, cluster, used), owner_id, cluster, members)
-        if labeler is not None and theme.key_terms and theme.label == matching_label(theme):
-            questions = list(dict.fromkeys(f.question.strip() for f in members))
-            theme.label = (labeler(theme.key_terms, questions) or theme.label)[:255]
+        relabel(theme, members, labeler)
         saved = store.save_theme(theme)
         assert saved.id is not None
         used.add(saved.id)
         store.tag_feedback(saved.id, [f.feedback_id for f in members if f.feedback_id])
         groups.append(ThemeGroup(saved, tuple(members)))
     return groups
+
+
+def relabel(theme: Theme, members: Sequence[FailureRecord], labeler: Labeler | None) -> None:
+    """Give a theme a label a person reads, once: the model's when a labeler writes one, else
+    its most representative question. A question label is upgraded when a model is set later;
+    a model-written label is kept (a theme keeps its name week after week)."""
+    if theme.label_source == "model" or (theme.label_source == "question" and labeler is None):
+        return
+    questions = [f.question.strip() for f in members]
+    written = labeler(theme.key_terms, list(dict.fromkeys(questions))) if labeler else None
+    if written:
+        theme.label, theme.label_source = written[:255], "model"
+    elif theme.label_source == "terms" and (
+        question := representative_question(theme.key_terms, questions)
+    ):
+        theme.label, theme.label_source = question[:255], "question"
 
 
 def _continue(
