@@ -1,17 +1,22 @@
-"""What the App Home shows, without Slack: a person's feedback and, for owners, the week so far."""
+"""What the App Home shows, without Slack: a person's feedback and, for owners, the week so far.
+
+An owner's week is counted by the digest's own per-owner activity (bot/digest/owner_week.py),
+so Home and the digest never disagree; each flag's status comes from bot/feedback/home_status.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
+from bot.digest.model import Counts
+from bot.digest.owner_week import current_week, owner_week_counts
+from bot.digest.period import Period
+from bot.feedback.home_status import FlagStatus, flag_status
+from bot.feedback.notify import review_day
+from bot.owners import choose_owner
 from storage import Store
-from storage.models import Feedback, Theme
-
-STATUS_OPEN = "open"
-STATUS_WORKED_ON = "in a theme being worked on"
-STATUS_FIXED = "fixed"
+from storage.models import Owner
 
 
 @dataclass(frozen=True)
@@ -21,17 +26,17 @@ class FeedbackItem:
     question: str
     kind: str
     reason: str | None
-    status: str
-    theme: str | None
+    status: FlagStatus
     created_at: datetime
 
 
 @dataclass(frozen=True)
 class OwnerWeek:
-    """An owner's week so far: volumes and the biggest open themes."""
+    """One owner's week so far: the digest's headline numbers and its biggest open themes."""
 
-    owners: list[str]
-    counts: dict[str, int]
+    owner: str
+    period: Period
+    counts: Counts
     themes: list[tuple[str, int]]
 
 
@@ -40,44 +45,62 @@ class HomeData:
     """Everything the Home tab shows for one user."""
 
     items: list[FeedbackItem]
-    week: OwnerWeek | None
+    weeks: list[OwnerWeek]
+    review_when: str = "regularly"  # "every Monday": when owners review flags
 
 
-def status_of(feedback: Feedback, theme: Theme | None) -> str:
-    """open (not yet grouped), in a theme being worked on, or fixed.
-
-    Fixed only once this person was told: a theme marked fixed whose check found their own
-    question still failing leaves them untold, and Home must not say otherwise.
-    """
-    if feedback.notified_fixed_at is not None and theme is not None and theme.status == "fixed":
-        return STATUS_FIXED  # told, and not reopened since (a "still wrong" reopens it)
-    return STATUS_OPEN if theme is None else STATUS_WORKED_ON
-
-
-def week_start(now: datetime, tz: ZoneInfo) -> datetime:
-    """Monday 00:00 of this week in the team's time zone."""
-    local = now.astimezone(tz)
-    monday = local.date() - timedelta(days=local.weekday())
-    return datetime.combine(monday, time(0), tzinfo=tz)
-
-
-def home_data(store: Store, user_id: str, *, tz: ZoneInfo, limit: int = 10) -> HomeData:
-    """The Home tab's content for `user_id` (owners also get the week so far)."""
-    items = [
-        FeedbackItem(
-            question,
-            f.kind,
-            f.reason,
-            status_of(f, theme),
-            theme.label if theme else None,
-            f.created_at,
+def feedback_items(
+    store: Store, user_id: str, owners: list[Owner], *, limit: int
+) -> list[FeedbackItem]:
+    """A person's latest feedback, each with its true status."""
+    rows = store.feedback_with_status(user_id, limit)
+    theme_ids = [row.theme.id for row in rows if row.theme is not None and row.theme.id]
+    fixes = store.latest_fixes_for(user_id, theme_ids)
+    now = store.now()
+    items = []
+    for row in rows:
+        theme = row.theme
+        status = flag_status(
+            row.feedback,
+            theme,
+            owner=choose_owner(owners, row.channel_id, row.question),
+            latest_fix=fixes.get(theme.id or 0) if theme is not None else None,
+            now=now,
         )
-        for f, question, theme in store.feedback_with_status(user_id, limit)
+        feedback = row.feedback
+        items.append(
+            FeedbackItem(row.question, feedback.kind, feedback.reason, status, feedback.created_at)
+        )
+    return items
+
+
+def owner_weeks(store: Store, owners: list[Owner], timezone: str) -> list[OwnerWeek]:
+    """For each owner: this week to date, exactly as its next digest will count it."""
+    period = current_week(store.now(), timezone)
+    ids = [owner.id for owner in owners if owner.id is not None]
+    counts = owner_week_counts(store, ids, period)
+    return [
+        OwnerWeek(
+            owner.name,
+            period,
+            counts[owner.id],
+            [(theme.label, n) for theme, n in store.open_themes([owner.id])],
+        )
+        for owner in owners
+        if owner.id is not None
     ]
-    owners = store.owners_for_member(user_id)
-    if not owners:
-        return HomeData(items, None)
-    counts = store.week_counts(week_start(store.now(), tz))
-    owner_ids = [o.id for o in owners if o.id is not None]
-    themes = [(t.label, n) for t, n in store.open_themes(owner_ids)]
-    return HomeData(items, OwnerWeek([o.name for o in owners], counts, themes))
+
+
+def home_data(
+    store: Store,
+    user_id: str,
+    *,
+    timezone: str = "UTC",
+    digest_schedule: str = "0 9 * * 1",
+    limit: int = 10,
+) -> HomeData:
+    """The Home tab's content for `user_id` (owners and their members also get their week)."""
+    everyone = store.list_owners()  # routing order, as the digest routes
+    items = feedback_items(store, user_id, everyone, limit=limit)
+    mine = store.owners_for_member(user_id)
+    return HomeData(items, owner_weeks(store, mine, timezone), review_day(digest_schedule))

@@ -30,7 +30,13 @@ def publish_home(runtime: Runtime, event: dict[str, Any], client: WebClient) -> 
     """Publish the Home tab for the person who opened it."""
     if event.get("tab") == "home":
         user = str(event["user"])
-        data = home_data(runtime.store, user, tz=runtime.settings.tzinfo)
+        settings = runtime.settings
+        data = home_data(
+            runtime.store,
+            user,
+            timezone=settings.timezone,
+            digest_schedule=settings.digest_schedule,
+        )
         try:
             verified = verified_section(runtime, user)  # owners only: Edit / Retire each
             client.views_publish(user_id=user, view=home_view(data, verified))

@@ -1,4 +1,4 @@
-"""The Home tab: a person's feedback with its status, and for owners the week so far."""
+"""The Home tab: a person's feedback with its true status, and for owners their week so far."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from slack_sdk.models.views import View
 from bot.feedback.home import FeedbackItem, HomeData, OwnerWeek
 from bot.feedback.signals import REASON_LABELS
 from bot.mrkdwn import escape, truncate
+from handlers.home.status_text import status_line
 
 KIND_LABELS = {
     "up": "Thumbs up",
@@ -24,50 +25,60 @@ KIND_LABELS = {
     "correction": "Correction",
     "report": "Report",
 }
-STATUS_ICONS = {"open": ":hourglass:", "fixed": ":white_check_mark:"}
 EMPTY = "Nothing flagged yet. Use the thumbs or *Report* under any answer; it takes one click."
 
 
-def item_blocks(item: FeedbackItem) -> list[Block]:
-    """One flag: what it was, on which question, and where it stands."""
-    what = KIND_LABELS.get(item.kind, item.kind)
+def item_blocks(item: FeedbackItem, review_when: str) -> list[Block]:
+    """One flag: what it was, on which question, and where it truly stands."""
+    what = KIND_LABELS.get(item.kind, escape(item.kind))
     if item.reason:
-        what += f" ({REASON_LABELS.get(item.reason, item.reason)})"
-    icon = STATUS_ICONS.get(item.status, ":hammer_and_wrench:")
-    status = item.status + (f": {escape(item.theme)}" if item.theme else "")
+        what += f" ({escape(REASON_LABELS.get(item.reason, item.reason))})"
     question = escape(truncate(item.question, 200))
     return [
-        SectionBlock(text=f"*{what}* on “{question}”\n{icon} {status}"),
+        SectionBlock(text=f"*{what}* on “{question}”\n{status_line(item.status, review_when)}"),
         ContextBlock(elements=[MarkdownTextObject(text=item.created_at.strftime("%d %b %Y"))]),
     ]
 
 
-def week_blocks(week: OwnerWeek) -> list[Block]:
-    """Volumes of the week so far and the biggest open themes."""
+def counts_line(week: OwnerWeek) -> str:
+    """The digest's headline numbers, in one line, with the one thumbs-down rate."""
     counts = week.counts
-    line = (
-        f"{counts.get('questions', 0)} questions · {counts.get('answers', 0)} answers · "
-        f"{counts.get('up', 0)} :+1: · {counts.get('down', 0)} :-1: · "
-        f"{counts.get('report', 0)} reports · {counts.get('correction', 0)} corrections"
+    votes = counts.up + counts.down
+    rate = f"{counts.down_rate:.0%} of {votes} votes thumbs down" if votes else "no votes yet"
+    return (
+        f"{counts.questions} questions · {counts.up} :+1: · {counts.down} :-1: ({rate}) · "
+        f"{counts.reports} reports · {counts.corrections} corrections"
     )
-    blocks: list[Block] = [
-        HeaderBlock(text="This week so far"),
-        SectionBlock(text=f"For {escape(', '.join(week.owners))}\n{line}"),
-    ]
+
+
+def week_blocks(week: OwnerWeek) -> list[Block]:
+    """One owner's week to date and its biggest open themes."""
+    days = week.period.days()
+    span = f"{days[0]:%d %b} – {days[-1]:%d %b} ({escape(week.period.timezone)})"
     themes = [f"• {escape(truncate(label, 150))} ({n})" for label, n in week.themes]
-    blocks.append(SectionBlock(text="*Top open themes*\n" + ("\n".join(themes) or "None open.")))
-    return blocks + [DividerBlock()]
+    return [
+        SectionBlock(text=f"*{escape(week.owner)}* · {span}\n{counts_line(week)}"),
+        SectionBlock(text="*Top open themes*\n" + ("\n".join(themes) or "None open.")),
+    ]
 
 
 def home_view(data: HomeData, verified: Sequence[Block] = ()) -> View:
-    """The whole Home tab (well under 100 blocks: 10 flags, 2 blocks each, the week, and for
-    owners up to 10 verified answers, 2 blocks each)."""
-    blocks: list[Block] = week_blocks(data.week) if data.week else []
+    """The whole Home tab (well under 100 blocks: 10 flags, 2 blocks each, each owner's week,
+    2 blocks each, and for owners up to 10 verified answers, 2 blocks each)."""
+    blocks: list[Block] = []
+    if data.weeks:
+        blocks.append(HeaderBlock(text="This week so far"))
+        for week in data.weeks:
+            blocks += week_blocks(week)
+        blocks.append(
+            ContextBlock(elements=[MarkdownTextObject(text="Counted as your digest counts them.")])
+        )
+        blocks.append(DividerBlock())
     if verified:
         blocks += [HeaderBlock(text="Your verified answers"), *verified, DividerBlock()]
     blocks.append(HeaderBlock(text="Your feedback"))
     if not data.items:
         blocks.append(SectionBlock(text=EMPTY))
     for item in data.items:
-        blocks.extend(item_blocks(item))
+        blocks.extend(item_blocks(item, data.review_when))
     return View(type="home", blocks=blocks)

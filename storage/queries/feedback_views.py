@@ -2,18 +2,45 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
-from storage.models import Answer, Feedback, Owner, Question, Theme, UrgentPing
+from storage.models import (
+    Answer,
+    Feedback,
+    FixCheck,
+    FixNotice,
+    Owner,
+    Question,
+    Theme,
+    UrgentPing,
+)
 from storage.queries.base import StoreBase
 from storage.queries.feedback import vote_key
+from storage.queries.owners import REMOVED
 
 ExportRow = tuple[Feedback, Answer, Question]
-StatusRow = tuple[Feedback, str, Theme | None]
+
+
+class StatusRow(NamedTuple):
+    """One of a person's flags with its question (text, channel) and the theme it landed in."""
+
+    feedback: Feedback
+    question: str
+    channel_id: str
+    theme: Theme | None
+
+
+class LatestFix(NamedTuple):
+    """A theme's latest confirmed fix check and the notice one person got from it, if any."""
+
+    check: FixCheck
+    notice: FixNotice | None
 
 
 class FeedbackViewQueries(StoreBase):
@@ -71,9 +98,10 @@ class FeedbackViewQueries(StoreBase):
             return False
 
     def owners_for_member(self, user_id: str) -> list[Owner]:
-        """Owners this Slack user acts for (their slack_id, or listed in members)."""
+        """Active owners this Slack user acts for (their slack_id, or listed in members)."""
+        query = select(Owner).where(Owner.slack_id != REMOVED).order_by(col(Owner.id))
         with self.session() as session:
-            owners = session.exec(select(Owner).order_by(col(Owner.id))).all()
+            owners = session.exec(query).all()
         return [o for o in owners if user_id == o.slack_id or user_id in o.members]
 
     def owners_in_order(self) -> list[Owner]:
@@ -85,7 +113,7 @@ class FeedbackViewQueries(StoreBase):
         """A person's recent feedback with the question asked and the theme it landed in."""
         with self.session() as session:
             query = (
-                select(Feedback, Question.text, Theme)
+                select(Feedback, Question.text, Question.channel_id, Theme)
                 .join(Answer, col(Answer.id) == col(Feedback.answer_id))
                 .join(Question, col(Question.id) == col(Answer.question_id))
                 .join(Theme, col(Theme.id) == col(Feedback.theme_id), isouter=True)
@@ -93,25 +121,31 @@ class FeedbackViewQueries(StoreBase):
                 .order_by(col(Feedback.id).desc())
                 .limit(limit)
             )
-            return [(f, q, t) for f, q, t in session.exec(query).all()]
+            return [StatusRow(f, q, ch, t) for f, q, ch, t in session.exec(query).all()]
 
-    def week_counts(self, since: datetime) -> dict[str, int]:
-        """Questions, answers and feedback by kind since a moment."""
+    def latest_fixes_for(self, user_id: str, theme_ids: Sequence[int]) -> dict[int, LatestFix]:
+        """Per theme: its latest confirmed fix check, and what it told `user_id` (None: nothing)."""
+        if not theme_ids:
+            return {}
+        query = (
+            select(FixCheck)
+            .where(col(FixCheck.theme_id).in_(list(theme_ids)))
+            .where(col(FixCheck.confirmed_at).is_not(None))
+            .order_by(col(FixCheck.confirmed_at), col(FixCheck.id))
+        )
         with self.session() as session:
-            questions = session.exec(
-                select(func.count()).where(col(Question.created_at) >= since)
-            ).one()
-            answers = session.exec(
-                select(func.count()).where(col(Answer.created_at) >= since)
-            ).one()
-            kinds = session.exec(
-                select(Feedback.kind, func.count())
-                .where(col(Feedback.created_at) >= since)
-                .group_by(col(Feedback.kind))
+            latest = {check.theme_id: check for check in session.exec(query).all()}
+            check_ids = [check.id for check in latest.values()]
+            notices = session.exec(
+                select(FixNotice).where(
+                    col(FixNotice.fix_check_id).in_(check_ids), FixNotice.user_id == user_id
+                )
             ).all()
-        counts = {"questions": int(questions), "answers": int(answers)}
-        counts.update({kind: int(n) for kind, n in kinds})
-        return counts
+        told = {notice.fix_check_id: notice for notice in notices}
+        return {
+            theme_id: LatestFix(check, told.get(check.id or 0))
+            for theme_id, check in latest.items()
+        }
 
     def open_themes(self, owner_ids: list[int], limit: int = 5) -> list[tuple[Theme, int]]:
         """An owner's open themes with their feedback counts, biggest first."""
