@@ -76,6 +76,8 @@ def feedback_items(
 
 def owner_weeks(store: Store, owners: list[Owner], timezone: str) -> list[OwnerWeek]:
     """For each owner: this week to date, exactly as its next digest will count it."""
+    if not owners:
+        return []  # an employee's Home reads no week at all
     period = current_week(store.now(), timezone)
     ids = [owner.id for owner in owners if owner.id is not None]
     counts = owner_week_counts(store, ids, period)
