@@ -19,6 +19,7 @@ from bot.digest import build_digest
 from bot.digest.model import Counts
 from bot.digest.period import week_containing
 from storage import Store
+from storage.models import Theme
 from tests.fakes import payloads
 from tests.fakes.digest_data import install_owners, seed
 from tests.fakes.feedback_kit import FeedbackKit, feedback_app
@@ -162,3 +163,24 @@ def test_a_week_without_votes_says_so_rather_than_zero_percent(
     with feedback_app(store, clock) as kit:
         home = "\n".join(open_home(kit.harness, "U0OWNER1"))
     assert "1 questions · 0 :+1: · 0 :-1: (no votes yet)" in home and "0%" not in home
+
+
+def test_top_open_themes_are_the_owners_awake_ones_with_their_assignee(kit: FeedbackKit) -> None:
+    store = kit.store
+    [people, platform] = store.list_owners()
+    now = store.now()
+    for owner, label, fields in (
+        (people, "<!channel> Vacation days", {"assignee": "U0ALEX"}),
+        (people, "Parental leave", {"snoozed_until": now + timedelta(days=7)}),
+        (people, "Payroll dates", {"status": "wont_fix"}),
+        (platform, "Printer drivers", {}),
+    ):
+        store.save_theme(
+            Theme(owner_id=owner.id, label=label, first_seen=now, last_seen=now, **fields)
+        )
+    home = "\n".join(open_home(kit.harness, "U0OWNER1"))
+    assert "• &lt;!channel&gt; Vacation days (0) · assigned to <@U0ALEX>" in home
+    assert "<!channel>" not in home
+    # Snoozed, won't fix, and another owner's theme are not this owner's open themes.
+    assert "Parental leave" not in home and "Payroll dates" not in home
+    assert "Printer drivers" not in home

@@ -31,13 +31,22 @@ class FeedbackItem:
 
 
 @dataclass(frozen=True)
+class OpenTheme:
+    """One of an owner's open themes: its label, its flags, and who is on it (if anyone)."""
+
+    label: str
+    flags: int
+    assignee: str | None = None
+
+
+@dataclass(frozen=True)
 class OwnerWeek:
     """One owner's week so far: the digest's headline numbers and its biggest open themes."""
 
     owner: str
     period: Period
     counts: Counts
-    themes: list[tuple[str, int]]
+    themes: list[OpenTheme]
 
 
 @dataclass(frozen=True)
@@ -86,7 +95,7 @@ def owner_weeks(store: Store, owners: list[Owner], timezone: str) -> list[OwnerW
             owner.name,
             period,
             counts[owner.id],
-            [(theme.label, n) for theme, n in store.open_themes([owner.id])],
+            [OpenTheme(t.label, n, t.assignee) for t, n in store.open_themes([owner.id])],
         )
         for owner in owners
         if owner.id is not None

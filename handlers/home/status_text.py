@@ -27,7 +27,7 @@ PHRASES: dict[FlagState, str] = {
 }
 
 
-def _assignee(user: str | None) -> str:
+def mention(user: str | None) -> str:
     """A mention for a Slack user id (Home never notifies); anything else as plain text."""
     if user and is_user_id(user):
         return f"<@{user}>"
@@ -40,7 +40,7 @@ def _sentence(status: FlagStatus, review_when: str) -> str:
         owner = escape(status.owner or "its owner")
         return f":hourglass: open — waiting for this week's review by {owner} ({review_when})"
     if state == FlagState.ASSIGNED:
-        return f":hammer_and_wrench: assigned to {_assignee(status.assignee)} — being worked on"
+        return f":hammer_and_wrench: assigned to {mention(status.assignee)} — being worked on"
     if state == FlagState.WONT_FIX:
         reason = f" ({escape(truncate(status.reason, 200))})" if status.reason else ""
         return f":no_entry_sign: won't fix{reason}"

@@ -14,10 +14,10 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.feedback.home import FeedbackItem, HomeData, OwnerWeek
+from bot.feedback.home import FeedbackItem, HomeData, OpenTheme, OwnerWeek
 from bot.feedback.signals import REASON_LABELS
 from bot.mrkdwn import escape, truncate
-from handlers.home.status_text import status_line
+from handlers.home.status_text import mention, status_line
 
 KIND_LABELS = {
     "up": "Thumbs up",
@@ -51,11 +51,17 @@ def counts_line(week: OwnerWeek) -> str:
     )
 
 
+def theme_line(theme: OpenTheme) -> str:
+    """`• label (4) · assigned to @x`: an open theme, its flags, and its assignee if any."""
+    line = f"• {escape(truncate(theme.label, 150))} ({theme.flags})"
+    return line + (f" · assigned to {mention(theme.assignee)}" if theme.assignee else "")
+
+
 def week_blocks(week: OwnerWeek) -> list[Block]:
     """One owner's week to date and its biggest open themes."""
     days = week.period.days()
     span = f"{days[0]:%d %b} – {days[-1]:%d %b} ({escape(week.period.timezone)})"
-    themes = [f"• {escape(truncate(label, 150))} ({n})" for label, n in week.themes]
+    themes = [theme_line(theme) for theme in week.themes]
     return [
         SectionBlock(text=f"*{escape(week.owner)}* · {span}\n{counts_line(week)}"),
         SectionBlock(text="*Top open themes*\n" + ("\n".join(themes) or "None open.")),

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import func
+from sqlalchemy import func, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
@@ -148,12 +148,13 @@ class FeedbackViewQueries(StoreBase):
         }
 
     def open_themes(self, owner_ids: list[int], limit: int = 5) -> list[tuple[Theme, int]]:
-        """An owner's open themes with their feedback counts, biggest first."""
+        """An owner's open themes, not snoozed, with their feedback counts, biggest first."""
+        awake = or_(col(Theme.snoozed_until).is_(None), col(Theme.snoozed_until) <= self.now())
         with self.session() as session:
             query = (
                 select(Theme, func.count(col(Feedback.id)))
                 .join(Feedback, col(Feedback.theme_id) == col(Theme.id), isouter=True)
-                .where(col(Theme.owner_id).in_(owner_ids), Theme.status == "open")
+                .where(col(Theme.owner_id).in_(owner_ids), Theme.status == "open", awake)
                 .group_by(col(Theme.id))
                 .order_by(func.count(col(Feedback.id)).desc(), col(Theme.id))
                 .limit(limit)
