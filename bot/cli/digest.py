@@ -102,16 +102,30 @@ def _send(settings: Settings, period: Period) -> None:
 @click.command(name="owners")
 @click.option("--check", "check_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Only validate this owners file; touch no database.")  # fmt: skip
-def owners_command(check_file: Path | None) -> None:
-    """Sync LASTMILE_OWNERS_FILE into the database and list owners, or --check a file."""
+@click.option("--explain", "question", metavar="QUESTION",
+              help="Say which owner this question would go to, and why.")  # fmt: skip
+@click.option("--channel", "channel_id", metavar="C...", default="",
+              help="With --explain: the channel the question is asked in.")  # fmt: skip
+def owners_command(check_file: Path | None, question: str | None, channel_id: str) -> None:
+    """Sync LASTMILE_OWNERS_FILE into the database and list owners, or --check a file.
+
+    --explain "QUESTION" [--channel C...] routes a question as the bot would (against the
+    --check file alone when given) and prints the owner and the rule that chose it.
+    """
+    from bot.cli.owners_explain import echo_explanation
+
     if check_file is not None:
         try:
             specs = load_owners_file(check_file)
         except OwnersFileError as error:
             fail(f"lastmile: {error}")
+        if question is not None:
+            return echo_explanation(specs, question, channel_id)
         click.echo(f"{check_file}: {len(specs)} owner(s), ok")
         return
     settings = load_settings()
+    if question is not None:
+        return echo_explanation(_synced_store(settings).list_owners(), question, channel_id)
     for owner in _synced_store(settings).list_owners():
         scope = ", ".join([*owner.channels, *owner.topics]) or "-"
         default = " (default)" if owner.is_default else ""

@@ -27,7 +27,8 @@ OWNERS_TOML = f"""# Who reviews which failures (written by `lastmile demo`).
 name = "People team"
 slack = "{PEOPLE}"
 topics = ["vacation", "leave", "parental", "payroll", "payslip", "pay", "sick", "remote",
-          "insurance", "review", "learning", "training", "travel", "hotel", "flight", "visa"]
+          "insurance", "performance review", "learning", "training", "travel", "hotel",
+          "flight", "visa"]
 
 [[owner]]
 name = "IT"

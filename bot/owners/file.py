@@ -13,17 +13,23 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot.owners.ids import channel_id_problem, destination_problem, user_id_problem
+from bot.owners.ids import (
+    channel_id_problem,
+    destination_problem,
+    group_id_problem,
+    user_id_problem,
+)
 from bot.owners.lines import Lines
 from bot.owners.spec import OwnerSpec, OwnerStore, sync_owners
 
 if TYPE_CHECKING:  # annotations only: reading owners must not load the ORM
     from storage.models import Owner
 
-KEYS = ("name", "slack", "channels", "topics", "members", "default")
+KEYS = ("name", "slack", "channels", "topics", "members", "usergroups", "default")
 _ID_CHECKS: dict[str, Callable[[str], str | None]] = {
     "channels": channel_id_problem,
     "members": user_id_problem,
+    "usergroups": group_id_problem,
 }
 
 
@@ -106,7 +112,8 @@ class _Reader:
         if not name:
             self.add(self.lines.of(index, "name"), 'missing name; add name = "..."', index)
         slack = self._slack(index, entry.get("slack"))
-        lists = {key: self._list(index, entry, key) for key in ("channels", "topics", "members")}
+        listed = ("channels", "topics", "members", "usergroups")
+        lists = {key: self._list(index, entry, key) for key in listed}
         default = entry.get("default", False)
         if not isinstance(default, bool):
             self.add(self.lines.of(index, "default"), "default must be true or false", index)
@@ -118,6 +125,7 @@ class _Reader:
             channels=lists["channels"],
             topics=lists["topics"],
             members=lists["members"],
+            member_groups=lists["usergroups"],
             is_default=default is True,
         )
 

@@ -14,12 +14,17 @@ from typing import Protocol
 _ID = re.compile(r"^[UWCGD][A-Z0-9]{2,}$")
 _USER = re.compile(r"^[UW][A-Z0-9]{2,}$")
 _CHANNEL = re.compile(r"^[CG][A-Z0-9]{2,}$")
+_GROUP = re.compile(r"^S[A-Z0-9]{2,}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 
 USER_FIX = "use the member id (U...): in Slack open the person's profile, ⋮ More, Copy member ID"
 CHANNEL_FIX = (
     "use the channel id (C... or G...): click the channel's name; it is at the end of About"
+)
+
+GROUP_FIX = (
+    "use the user group id (S...): in Slack open People, User groups, the group, ⋮, Copy group ID"
 )
 
 
@@ -71,6 +76,13 @@ def channel_id_problem(value: str) -> str | None:
     kind = looks_like(value)
     kind = "a channel name" if kind == "a name" and _SLUG.match(value) else kind
     return f"{value!r} is {kind}, but a channel id is needed; {CHANNEL_FIX}"
+
+
+def group_id_problem(value: str) -> str | None:
+    """None for a user group id (S...); else what `value` is and how to find the id."""
+    if _GROUP.match(value):
+        return None
+    return f"{value!r} is {looks_like(value)}, but a user group id (S...) is needed; {GROUP_FIX}"
 
 
 def destination_problem(value: str) -> str | None:

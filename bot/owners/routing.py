@@ -1,50 +1,84 @@
-"""Routing: which one owner a failure (or a question) belongs to.
+"""Routing: which one owner a failure (or a question) belongs to, and why.
 
 Routing sends each failure to exactly one owner: the first owner (in file order) whose
-`channels` holds the question's channel, else the first whose `topics` match words of the
-question (rapidfuzz, so "payroll" matches "Payroll?" and "vacations"), else the default owner.
+`channels` holds the question's channel, else the first whose `topics` match whole words of the
+question (word forms: `pay` matches "paid" and "payday"; see bot/owners/words.py), else the
+default owner. `explain_route` says which rule decided, for `lastmile owners --explain`.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
-from rapidfuzz import fuzz
-
+from bot.owners.members import GroupMembers
 from bot.owners.spec import OwnerStore
+from bot.owners.words import WordMatch, topic_match
 
 if TYPE_CHECKING:  # annotations only: reading owners must not load the ORM
     from storage.models import Owner
 
-TOPIC_MATCH_SCORE = 85.0
-"""rapidfuzz ratio of a topic word against a question word: "vacation"/"vacations" scores 94,
-"payroll"/"pay" 60 and "vacation"/"location" 75, so plurals and typos match, other words don't."""
+
+class Routable(Protocol):
+    """What routing reads of an owner: a stored Owner row or an OwnerSpec from the file."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def channels(self) -> Sequence[str]: ...
+    @property
+    def topics(self) -> Sequence[str]: ...
+    @property
+    def is_default(self) -> bool: ...
 
 
-def _words(text: str) -> list[str]:
-    return re.findall(r"[a-z0-9]+", text.lower())
+OwnerT = TypeVar("OwnerT", bound=Routable)
 
 
 def topic_matches(topic: str, question: str) -> bool:
-    """True when every word of `topic` is close to some word of the question."""
-    words = _words(question)
-    wanted = _words(topic)
-    return bool(wanted) and all(
-        any(fuzz.ratio(part, word) >= TOPIC_MATCH_SCORE for word in words) for part in wanted
-    )
+    """True when the topic's words (or word forms) appear in the question, as a phrase."""
+    return topic_match(topic, question) is not None
+
+
+@dataclass(frozen=True)
+class Route(Generic[OwnerT]):
+    """The owner a question goes to (None: nobody) and the rule that chose it."""
+
+    owner: OwnerT | None
+    rule: str  # "channel", "topic", "default" or "none"
+    topic: WordMatch | None = None
+
+    def reason(self, channel_id: str) -> str:
+        """Why, in words: `channel C1 is theirs`, `topic "pay" matched word "paid"`, ..."""
+        if self.rule == "channel":
+            return f"channel {channel_id} is in its channels"
+        if self.rule == "topic" and self.topic is not None:
+            found = self.topic
+            words = "words" if " " in found.matched else "word"
+            return f'topic "{found.topic}" matched {words} "{found.matched}" ({found.how})'
+        if self.rule == "default":
+            return "no channel or topic matched, so the default owner"
+        return "no channel or topic matched and there is no default owner: nobody"
+
+
+def explain_route(owners: Sequence[OwnerT], channel_id: str, question: str) -> Route[OwnerT]:
+    """The one owner of a question and why: channel match, then topic match, then the default."""
+    for owner in owners:
+        if channel_id and channel_id in owner.channels:
+            return Route(owner, "channel")
+    for owner in owners:
+        for topic in owner.topics:
+            found = topic_match(topic, question)
+            if found is not None:
+                return Route(owner, "topic", found)
+    default = next((owner for owner in owners if owner.is_default), None)
+    return Route(default, "default" if default is not None else "none")
 
 
 def choose_owner(owners: Sequence[Owner], channel_id: str, question: str) -> Owner | None:
     """The one owner of a failure: channel match, then topic match, then the default."""
-    for owner in owners:
-        if channel_id and channel_id in owner.channels:
-            return owner
-    for owner in owners:
-        if any(topic_matches(topic, question) for topic in owner.topics):
-            return owner
-    return next((owner for owner in owners if owner.is_default), None)
+    return explain_route(owners, channel_id, question).owner
 
 
 class OwnerRouter:
@@ -68,6 +102,14 @@ def route_owner(store: OwnerStore, channel_id: str, question_text: str) -> Owner
     return choose_owner(store.list_owners(), channel_id, question_text)
 
 
-def can_act(owner: Owner, user_id: str, admins: Sequence[str]) -> bool:
-    """Only the owner (its Slack user), its members and admins may act on its digest."""
-    return user_id == owner.slack_id or user_id in owner.members or user_id in admins
+def can_act(
+    owner: Owner, user_id: str, admins: Sequence[str], groups: GroupMembers | None = None
+) -> bool:
+    """Only the owner's people may act on its digest and pings: its Slack user (when the
+    destination is a DM), its `members`, members of its `usergroups` (when `groups` resolves
+    them; without it, or when Slack can't say, listed members only) and admins."""
+    if user_id in admins or user_id in owner.members:
+        return True
+    if user_id == owner.slack_id:
+        return True
+    return groups is not None and any(user_id in groups.members_of(g) for g in owner.member_groups)

@@ -19,6 +19,7 @@ class OwnerSpec:
     channels: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()
     members: tuple[str, ...] = ()
+    member_groups: tuple[str, ...] = ()  # `usergroups`: their members may act too
     is_default: bool = False
 
 

@@ -30,6 +30,8 @@ class OwnerFields(Protocol):
     @property
     def members(self) -> Sequence[str]: ...
     @property
+    def member_groups(self) -> Sequence[str]: ...
+    @property
     def is_default(self) -> bool: ...
 
 
@@ -64,6 +66,7 @@ class OwnerQueries(StoreBase):
             row.slack_id = spec.slack_id
             row.channels, row.topics = list(spec.channels), list(spec.topics)
             row.members, row.is_default = list(spec.members), spec.is_default
+            row.member_groups = list(spec.member_groups)
             if spec.is_default:
                 self._clear_default(session, keep=row.id)
             session.add(row)
@@ -82,6 +85,7 @@ class OwnerQueries(StoreBase):
             row.name = f"{row.name} (removed #{row.id})"
             row.slack_id = REMOVED
             row.channels, row.topics, row.members, row.is_default = [], [], [], False
+            row.member_groups = []
             session.add(row)
             return True
 
