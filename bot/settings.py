@@ -26,6 +26,8 @@ DEFAULT_KNOWLEDGE_RELOAD_S = 30.0
 """How often a running bot looks for changed knowledge files (0 turns the watcher off)."""
 DEFAULT_VERIFIED_REVIEW_DAYS = 90
 """Days after its last check that a verified answer's owner is asked "still true?"."""
+DEFAULT_STALE_AFTER_DAYS = 365
+"""A knowledge page whose `updated:` is older than this is marked stale in "Knowledge to fix"."""
 
 
 class SettingsError(Exception):
@@ -70,6 +72,7 @@ class Settings:
     retention_days: int = DEFAULT_RETENTION_DAYS
     knowledge_reload_s: float = DEFAULT_KNOWLEDGE_RELOAD_S
     verified_review_days: int = DEFAULT_VERIFIED_REVIEW_DAYS
+    stale_after_days: int = DEFAULT_STALE_AFTER_DAYS
 
     @classmethod
     def from_env(
@@ -150,6 +153,9 @@ class _Reader:
             ),
             verified_review_days=int(
                 self._number("LASTMILE_VERIFIED_REVIEW_DAYS", DEFAULT_VERIFIED_REVIEW_DAYS, 1, 3650)
+            ),
+            stale_after_days=int(
+                self._number("LASTMILE_STALE_AFTER_DAYS", DEFAULT_STALE_AFTER_DAYS, 1, 36500)
             ),
         )
 

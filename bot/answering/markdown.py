@@ -29,15 +29,16 @@ def read_passages(path: Path, root: Path) -> list[Passage]:
     title = meta.get("title") or _first_h1(sections) or _title_from_name(path)
     rel = path.relative_to(root).as_posix()
     url = meta.get("url") or None
+    updated = meta.get("updated") or None
     return [
-        Passage(title=title, path=rel, heading=heading, text=chunk, url=url)
+        Passage(title=title, path=rel, heading=heading, text=chunk, url=url, updated=updated)
         for _, heading, section in sections
         for chunk in _chunks(section)
     ]
 
 
 def _front_matter(text: str) -> tuple[dict[str, str], str]:
-    # Only flat `key: value` lines matter here (title, url); no YAML dependency needed.
+    # Only flat `key: value` lines matter here (title, url, updated); no YAML dependency needed.
     if not text.startswith("---\n"):
         return {}, text
     end = text.find("\n---", 4)

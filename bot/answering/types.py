@@ -34,6 +34,7 @@ class Passage:
     heading: str
     text: str
     url: str | None = None
+    updated: str | None = None  # the page's `updated:` front matter, as written (digest: stale)
 
 
 @dataclass(frozen=True)

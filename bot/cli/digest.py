@@ -75,13 +75,20 @@ def _preview(
     from rich.console import Console
     from rich.markdown import Markdown
 
+    from bot.answering.knowledge import load_folder
+    from bot.digest.knowledge_to_fix import knowledge_dates
     from bot.digest.labeling import theme_labeler
     from bot.runtime import answerer_from_settings
 
     console = Console()
     labeler = theme_labeler(answerer_from_settings(settings))  # None offline: key-term labels
     owners = _owners(store, owner)
-    texts = [render_markdown(build_digest(store, o, period, labeler=labeler)) for o in owners]
+    passages = load_folder(settings.knowledge_dir).knowledge.passages
+    dates = knowledge_dates(passages, settings.stale_after_days)  # marks stale pages
+    texts = [
+        render_markdown(build_digest(store, o, period, labeler=labeler, knowledge=dates))
+        for o in owners
+    ]
     for text in texts:
         console.print(Markdown(text))
     if markdown_file is not None:

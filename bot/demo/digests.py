@@ -14,6 +14,7 @@ from typing import Any
 
 from bot.demo.world import DemoWorld
 from bot.digest import Digest, deliver_all
+from bot.digest.knowledge_to_fix import knowledge_dates
 from bot.digest.period import Period
 from bot.digest.themes import Clusterer, Clusters, default_clusterer
 
@@ -79,9 +80,11 @@ def post_digests(world: DemoWorld, period: Period, notes: list[str]) -> list[Pos
 
     runtime = world.runtime
     poster = RecordingPoster(SlackPoster(world.app.client, chart=True))
+    knowledge = knowledge_dates(runtime.knowledge.passages, runtime.settings.stale_after_days)
     deliveries = deliver_all(
-        runtime.store, poster, period, instance_id=runtime.instance_id, clusterer=clusterer(notes)
-    )
+        runtime.store, poster, period, instance_id=runtime.instance_id,
+        clusterer=clusterer(notes), knowledge=knowledge,
+    )  # fmt: skip
     owners = {owner.id: owner for owner in runtime.store.list_owners()}
     posted = []
     for delivery in deliveries:

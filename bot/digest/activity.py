@@ -27,8 +27,10 @@ class Activity:
     tally: Counter[str] = field(default_factory=Counter)
     votes: list[tuple[datetime, str]] = field(default_factory=list)
     versions: dict[tuple[str, str], list[int]] = field(
-        default_factory=lambda: defaultdict(lambda: [0, 0])
-    )
+        default_factory=lambda: defaultdict(lambda: [0, 0, 0])
+    )  # (prompt version, model) -> [answers, thumbs down, thumbs up] on the period's answers
+    citations: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    """Knowledge path -> the period's answers that cited it."""
 
     @property
     def counts(self) -> Counts:
@@ -45,8 +47,8 @@ class Activity:
         )
 
     def by_version(self) -> tuple[VersionRate, ...]:
-        """Thumbs down per answer for each prompt version and model, worst first."""
-        rows = [VersionRate(pv, m, n, d) for (pv, m), (n, d) in self.versions.items()]
+        """Votes on each prompt version and model's answers, worst thumbs-down rate first."""
+        rows = [VersionRate(pv, m, n, d, u) for (pv, m), (n, d, u) in self.versions.items()]
         return tuple(sorted(rows, key=lambda row: (-row.rate, row.prompt_version)))
 
 
@@ -72,11 +74,13 @@ def activity_by_owner(store: Store, period: Period) -> dict[int, Activity]:
         activity = result[route(answered.channel_id, answered.text)]
         activity.tally["errors" if answered.failed else "answers"] += 1
         activity.versions[(answered.prompt_version, answered.model)][0] += 1
+        for path in answered.cited:
+            activity.citations[path].add(answered.answer_id)
     for row in store.feedback_between(period.start, period.end):
         activity = result[route(row.channel_id, row.text)]
         activity.tally[row.kind] += 1
         if row.kind in ("up", "down"):
             activity.votes.append((row.created_at, row.kind))
-        if row.kind == "down" and period.start <= row.answer_created_at < period.end:
-            activity.versions[(row.prompt_version, row.model)][1] += 1
+        if row.kind in ("up", "down") and period.start <= row.answer_created_at < period.end:
+            activity.versions[(row.prompt_version, row.model)][1 if row.kind == "down" else 2] += 1
     return dict(result)

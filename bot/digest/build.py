@@ -8,6 +8,7 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from bot.digest.activity import Activity, activity_by_owner
+from bot.digest.knowledge_to_fix import KnowledgeDates, documents_to_fix
 from bot.digest.model import (
     DailyRate,
     Digest,
@@ -16,6 +17,7 @@ from bot.digest.model import (
     ProposedCorrection,
     ThemeDigest,
 )
+from bot.digest.past_fixes import past_fixes
 from bot.digest.period import Period
 from bot.digest.themes import (
     Clusterer,
@@ -25,6 +27,7 @@ from bot.digest.themes import (
     default_clusterer,
     theme_status,
 )
+from bot.digest.why import theme_why
 from bot.owners import OwnerRouter
 from storage import Store
 from storage.models import Owner
@@ -78,12 +81,15 @@ def build_digest(
     clusterer: Clusterer = default_clusterer,
     labeler: Labeler | None = None,
     top: int = TOP_THEMES,
+    knowledge: KnowledgeDates | None = None,
 ) -> Digest:
     """Build (and persist the themes of) one owner's digest for one period.
 
     `failures` and the two activity maps may be passed in when building every owner's digest,
     so the period is read and routed once rather than once per owner. `labeler` writes theme
     labels (bot.digest.labeling); without it themes are labelled by their key terms.
+    `knowledge` says when each knowledge page was updated (bot.digest.knowledge_to_fix), so
+    "Knowledge to fix" can mark stale pages; without it no page is marked stale.
     """
     assert owner.id is not None
     if failures is None:
@@ -95,8 +101,9 @@ def build_digest(
     mine = activity.get(owner.id, Activity())
     groups = assign_themes(store, owner.id, failures, clusterer, labeler)
     visible = [g for g in groups if not _hidden(g, period)]
+    citations = store.answer_citations([f.answer_id for f in failures if f.kind != "error"])
     summaries = sorted(
-        (_summarise(store, group, period) for group in visible),
+        (_summarise(store, group, period, citations) for group in visible),
         key=lambda t: (t.status != "regressed", -t.count, t.theme_id),
     )
     return Digest(
@@ -114,6 +121,10 @@ def build_digest(
         fixes=tuple(
             FixConfirmation(*row) for row in store.fix_followups(owner.id, period.start, period.end)
         ),
+        knowledge=documents_to_fix(
+            citations, mine.citations, knowledge or KnowledgeDates(), period.days()[-1]
+        ),
+        past_fixes=past_fixes(store, owner.id, period),
     )
 
 
@@ -123,7 +134,9 @@ def _hidden(group: ThemeGroup, period: Period) -> bool:
     return snoozed or theme.status == "wont_fix"
 
 
-def _summarise(store: Store, group: ThemeGroup, period: Period) -> ThemeDigest:
+def _summarise(
+    store: Store, group: ThemeGroup, period: Period, citations: Mapping[int, Sequence[str]]
+) -> ThemeDigest:
     theme, members = group.theme, group.failures
     assert theme.id is not None
     previous = period.previous()
@@ -132,6 +145,7 @@ def _summarise(store: Store, group: ThemeGroup, period: Period) -> ThemeDigest:
         theme.fixed_at
         and store.theme_counts_between([theme.id], as_utc(theme.fixed_at), period.start)
     )
+    why = theme_why(members, citations)
     return ThemeDigest(
         theme_id=theme.id,
         label=theme.label,
@@ -143,6 +157,10 @@ def _summarise(store: Store, group: ThemeGroup, period: Period) -> ThemeDigest:
         assignee=theme.assignee,
         examples=_examples(members),
         corrections=_corrections(store, members),
+        bad_answer=why.bad_answer,
+        cited=why.cited,
+        channels=why.channels,
+        people=why.people,
     )
 
 

@@ -22,6 +22,7 @@ from typing import Protocol
 
 from bot.digest.activity import ActivityMaps, activity_by_owner
 from bot.digest.build import build_digest, collect_failures
+from bot.digest.knowledge_to_fix import KnowledgeDates
 from bot.digest.model import Digest
 from bot.digest.period import Period
 from bot.digest.themes import Clusterer, Labeler, default_clusterer
@@ -91,6 +92,7 @@ def deliver_digest(
     lease: timedelta = LEASE,
     activity: ActivityMaps | None = None,
     labeler: Labeler | None = None,
+    knowledge: KnowledgeDates | None = None,
 ) -> Delivery:
     """Claim, post and record one owner's digest; safe to call from any number of processes."""
     assert owner.id is not None
@@ -110,12 +112,13 @@ def deliver_digest(
             return Delivery(owner.id, period.key, "reconciled", channel, found)
     if activity is None:
         digest = build_digest(
-            store, owner, period, failures=failures, clusterer=clusterer, labeler=labeler
-        )
+            store, owner, period, failures=failures, clusterer=clusterer, labeler=labeler,
+            knowledge=knowledge,
+        )  # fmt: skip
     else:
         digest = build_digest(
             store, owner, period, failures=failures, clusterer=clusterer, labeler=labeler,
-            **activity,
+            knowledge=knowledge, **activity,
         )  # fmt: skip
     ts = poster.post(channel, digest)
     store.record_digest_posted(
@@ -134,6 +137,7 @@ def deliver_all(
     clusterer: Clusterer = default_clusterer,
     lease: timedelta = LEASE,
     labeler: Labeler | None = None,
+    knowledge: KnowledgeDates | None = None,
 ) -> list[Delivery]:
     """Every owner's digest for a period; one owner's Slack error does not stop the others."""
     routed = collect_failures(store, period)
@@ -150,6 +154,7 @@ def deliver_all(
                     store, poster, owner, period,
                     instance_id=instance_id, failures=routed.get(owner.id, []),
                     clusterer=clusterer, lease=lease, activity=activity, labeler=labeler,
+                    knowledge=knowledge,
                 )
             )  # fmt: skip
         except Exception:  # noqa: BLE001 - logged; the claim is resumed after the lease

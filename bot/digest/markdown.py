@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from bot.digest.knowledge_to_fix import DocumentToFix
 from bot.digest.model import (
+    RATE_DEFINITION,
     Counts,
     Digest,
     ThemeDigest,
     change,
+    date_range,
     failures_text,
+    people_text,
     permalink,
-    reason_text,
+    reason_phrase,
     themes_text,
     votes_text,
 )
+from bot.digest.past_fixes import fix_line
 
 STATUS_MARK = {"new": "🆕 new", "recurring": "🔁 recurring", "regressed": "⚠️ regressed"}
 
@@ -35,7 +40,7 @@ def headline_rows(counts: Counts, previous: Counts) -> list[tuple[str, str, str]
         ("Answers", str(counts.answers), change(counts.answers, previous.answers)),
         ("Thumbs up", str(counts.up), change(counts.up, previous.up)),
         ("Thumbs down", str(counts.down), change(counts.down, previous.down)),
-        ("Thumbs-down share of votes", f"{rate:.0%}", change(rate, before)),
+        ("Thumbs-down rate", f"{rate:.0%}", change(rate, before)),
         ("Reports", str(counts.reports), change(counts.reports, previous.reports)),
         ("Corrections", str(counts.corrections), change(counts.corrections, previous.corrections)),
         ("Provider errors", str(counts.errors), change(counts.errors, previous.errors)),
@@ -48,7 +53,7 @@ def render_markdown(digest: Digest) -> str:
     lines = [
         f"# lastmile digest for {_md(digest.owner_name)}: {period.key}",
         "",
-        f"{period.monday:%d %b} – {period.days()[-1]:%d %b %Y} ({period.timezone}); "
+        f"{date_range(period)} ({period.timezone}); "
         f"{failures_text(digest.failures)} routed to you.",
         "",
         "| | this week | vs last week |",
@@ -66,36 +71,83 @@ def render_markdown(digest: Digest) -> str:
     if digest.hidden_themes:
         hidden = themes_text(digest.hidden_themes)
         lines.append(f"_{hidden} more not shown (smaller or snoozed)._")
-    if digest.fixes:
-        lines += ["", "## Fixes: did the reporters confirm?", ""]
-        lines += [f"- {_md(fix.label, 150)}: {fix.text}" for fix in digest.fixes]
-    lines += ["", "## Thumbs down by prompt version and model", ""]
-    lines += ["| prompt | model | answers | thumbs down | per answer |", "|---|---|---:|---:|---:|"]
+    lines += _knowledge(digest)
+    lines += _past_fixes(digest)
+    lines += ["", "## Thumbs-down rate by prompt version and model", ""]
+    lines += ["| prompt | model | answers | votes | thumbs down | rate |",
+              "|---|---|---:|---:|---:|---:|"]  # fmt: skip
     for row in digest.by_version:
         lines.append(
-            f"| {_md(row.prompt_version)} | {_md(row.model)} | {row.answers} | {row.downs} "
-            f"| {row.rate:.1%} |"
+            f"| {_md(row.prompt_version)} | {_md(row.model)} | {row.answers} "
+            f"| {row.ups + row.downs} | {row.downs} | {row.rate:.0%} |"
         )
     lines += ["", "## Daily thumbs-down rate", ""]
     lines += [f"- {day.day:%a %d %b}: {votes_text(day.votes, day.rate)}" for day in digest.daily]
+    lines += ["", f"_{RATE_DEFINITION}_"]
     return "\n".join(lines) + "\n"
 
 
 def _theme(number: int, theme: ThemeDigest) -> list[str]:
-    reason = f", mostly {_md(reason_text(theme.top_reason))}" if theme.top_reason else ""
-    assignee = f", assigned to {_md(theme.assignee)}" if theme.assignee else ""
+    reason = f" · {_md(reason_phrase(theme.top_reason))}" if theme.top_reason else ""
+    assignee = f" · assigned to {_md(theme.assignee)}" if theme.assignee else ""
     lines = [
         f"### {number}. {_md(theme.label)}",
         "",
-        f"{failures_text(theme.count)} ({change(theme.count, theme.previous_count)} vs last week), "
-        f"{STATUS_MARK.get(theme.status, theme.status)}{reason}{assignee}",
+        f"{failures_text(theme.count)} ({change(theme.count, theme.previous_count)} vs last week)"
+        f" · {STATUS_MARK.get(theme.status, theme.status)}{reason}{assignee}",
         "",
     ]
+    if theme.people:
+        where = ", ".join(_channel(c) for c in theme.channels) or "unknown channels"
+        lines.append(f"- Who: {people_text(theme.people)} in {where}")
+    if theme.bad_answer:
+        lines.append(f"- Bad answer: “{_md(theme.bad_answer, 200)}”")
+    if theme.cited:
+        lines.append("- Cited: " + ", ".join(f"`{_code(path)}`" for path in theme.cited))
     for example in theme.examples:
         link = permalink(example.channel_id, example.message_ts) if example.message_ts else ""
         shown = f"[{_md(example.question, 150)}]({link})" if link else _md(example.question, 150)
-        lines.append(f"- {shown}")
+        lines.append(f"- Asked: {shown}")
     for fix in theme.corrections:
         lines.append(f"- Proposed correction: {_md(fix.correction, 300)}")
     lines.append("")
     return lines
+
+
+def _knowledge(digest: Digest) -> list[str]:
+    if not digest.knowledge:
+        return []
+    lines = ["", "## Knowledge to fix", ""]
+    lines += ["| page | failed answers citing it | share of its citations that failed |",
+              "|---|---:|---:|"]  # fmt: skip
+    for doc in digest.knowledge:
+        lines.append(
+            f"| `{_code(doc.path)}`{_stale(doc)} | {doc.failed} "
+            f"| {doc.failed_share:.0%} ({doc.failed} of {doc.cited}) |"
+        )
+    return lines
+
+
+def _stale(doc: DocumentToFix) -> str:
+    if doc.stale and doc.updated:
+        return f" ⚠️ stale: updated {doc.updated:%d %b %Y}"
+    return f" (updated {doc.updated:%d %b %Y})" if doc.updated else ""
+
+
+def _past_fixes(digest: Digest) -> list[str]:
+    if not digest.past_fixes:
+        return []
+    lines = ["", "## Last week's fixes", ""]
+    for fix in digest.past_fixes:
+        mark = "⚠️ **REGRESSED**: " if fix.regressed else "✅ "
+        lines.append(f"- {mark}**{_md(fix.label, 150)}**: {_md(fix_line(fix))}")
+    return lines
+
+
+def _channel(channel_id: str) -> str:
+    return "a DM" if channel_id.startswith("D") else f"#{_md(channel_id, 40)}"
+
+
+def _code(text: str) -> str:
+    """Text inside backticks: Markdown escapes don't apply there, so backticks are dropped."""
+    return " ".join(text.replace("`", "'").split())[:200]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from bot.digest.knowledge_to_fix import DocumentToFix
+from bot.digest.past_fixes import PastFix
 from bot.digest.period import Period
 from bot.feedback.signals import REASON_LABELS
 
@@ -25,9 +27,19 @@ class Counts:
 
     @property
     def down_rate(self) -> float:
-        """Thumbs down as a share of all thumbs (0 when nobody voted)."""
-        votes = self.up + self.down
-        return self.down / votes if votes else 0.0
+        """The thumbs-down rate (RATE_DEFINITION): a share of votes, 0 when nobody voted."""
+        return down_rate(self.up, self.down)
+
+
+RATE_DEFINITION = (
+    "Thumbs-down rate = thumbs down ÷ (thumbs up + thumbs down), a share of votes, "
+    "everywhere in this digest. Fix notices (the bot's follow-ups to reporters) are not counted."
+)
+
+
+def down_rate(up: int, down: int) -> float:
+    """Thumbs down as a share of votes: the one thumbs-down rate (0 without votes)."""
+    return down / (up + down) if up + down else 0.0
 
 
 @dataclass(frozen=True)
@@ -64,6 +76,10 @@ class ThemeDigest:
     assignee: str | None
     examples: tuple[Example, ...] = ()
     corrections: tuple[ProposedCorrection, ...] = ()
+    bad_answer: str = ""  # one flagged answer, whole (renderers cut and escape it)
+    cited: tuple[str, ...] = ()  # knowledge paths the failing answers cited, most cited first
+    channels: tuple[str, ...] = ()  # where it was asked, most failures first
+    people: int = 0  # distinct people who flagged it (or asked, for provider errors)
 
     @property
     def trend(self) -> int:
@@ -96,17 +112,18 @@ class FixConfirmation:
 
 @dataclass(frozen=True)
 class VersionRate:
-    """Thumbs down per answer for one prompt version and model."""
+    """Votes on one prompt version and model's answers of the period."""
 
     prompt_version: str
     model: str
     answers: int
     downs: int
+    ups: int = 0
 
     @property
     def rate(self) -> float:
-        """Thumbs down per answer given (0 without answers)."""
-        return self.downs / self.answers if self.answers else 0.0
+        """The thumbs-down rate (a share of votes, as the headline's)."""
+        return down_rate(self.ups, self.downs)
 
 
 @dataclass(frozen=True)
@@ -119,8 +136,8 @@ class DailyRate:
 
     @property
     def rate(self) -> float:
-        """downs / votes (0 on a day without votes)."""
-        return self.downs / self.votes if self.votes else 0.0
+        """The day's thumbs-down rate (a share of votes; 0 on a day without votes)."""
+        return down_rate(self.votes - self.downs, self.downs)
 
 
 @dataclass(frozen=True)
@@ -139,6 +156,8 @@ class Digest:
     by_version: tuple[VersionRate, ...] = ()
     daily: tuple[DailyRate, ...] = field(default_factory=tuple)
     fixes: tuple[FixConfirmation, ...] = ()  # fixes confirmed this period, with replies
+    knowledge: tuple[DocumentToFix, ...] = ()  # pages most cited by this period's failures
+    past_fixes: tuple[PastFix, ...] = ()  # themes fixed lately, regressed first
 
     @property
     def marker(self) -> str:
@@ -149,6 +168,27 @@ class Digest:
 def permalink(channel_id: str, message_ts: str) -> str:
     """A link to a message without asking Slack (it redirects to the right workspace)."""
     return f"https://slack.com/archives/{channel_id}/p{message_ts.replace('.', '')}"
+
+
+def date_range(period: Period) -> str:
+    """`Mon 23 Nov – Sun 29 Nov 2026`: the period's local days, as both renderings show them."""
+    days = period.days()
+    return f"{days[0]:%a %d %b} – {days[-1]:%a %d %b %Y}"
+
+
+def reason_phrase(reason: str) -> str:
+    """A theme's most common reason as a phrase that cannot be misread as a status.
+
+    `corrected` (a kind, not a reason) reads "most flags include a correction", never
+    "mostly corrected", which reads as "mostly fixed".
+    """
+    by_kind = {
+        "corrected": "most flags include a correction",
+        "thumbs down": "most flags are a thumbs down without a reason",
+        "reported": "most flags are reports without a reason",
+        "error": "most are provider errors",
+    }
+    return by_kind.get(reason) or f"most common reason: {reason_text(reason)}"
 
 
 def reason_text(reason: str) -> str:
@@ -166,6 +206,11 @@ def votes_text(votes: int, downs_rate: float) -> str:
     if not votes:
         return "no votes"
     return f"{downs_rate:.0%} of {votes} vote" + ("" if votes == 1 else "s")
+
+
+def people_text(count: int) -> str:
+    """`1 person`, `3 people`."""
+    return f"{count} person" if count == 1 else f"{count} people"
 
 
 def failures_text(count: int) -> str:

@@ -1,8 +1,9 @@
 """The digest as Block Kit, built with slack_sdk.models so limits are checked before Slack.
 
 Lean on purpose (SLACK-NOTES: msg_blocks_too_long appears below the documented sums): a header,
-one summary section, per theme one section plus one actions row plus one section per proposed
-correction, and one section of prompt/model rates. Five themes stay under 30 blocks.
+the week's dates, one summary section, per theme one section plus one actions row plus one section
+per proposed correction, then one section each for "Knowledge to fix", "Last week's fixes" and
+prompt/model rates, and the rate's definition. Five themes stay under 40 blocks.
 """
 
 from __future__ import annotations
@@ -21,14 +22,18 @@ from slack_sdk.models.blocks import (
 
 from bot.digest.markdown import STATUS_MARK, headline_rows
 from bot.digest.model import (
+    RATE_DEFINITION,
     Digest,
     ProposedCorrection,
     ThemeDigest,
     change,
+    date_range,
     failures_text,
-    reason_text,
+    people_text,
+    reason_phrase,
     themes_text,
 )
+from bot.digest.past_fixes import fix_line
 from bot.mrkdwn import escape, truncate
 from bot.vocabulary import ActionId
 from handlers.digest.theme_actions import theme_actions
@@ -46,7 +51,13 @@ def _line(text: str, limit: int) -> str:
 def digest_blocks(digest: Digest, permalink: Permalink) -> list[Block]:
     """Every block of one digest message."""
     title = f"lastmile digest · {digest.owner_name} · {digest.period.key}"
-    blocks: list[Block] = [HeaderBlock(text=truncate(title, 150)), _summary(digest)]
+    period = digest.period
+    dates = f"{date_range(period)} ({escape(period.timezone)})"
+    blocks: list[Block] = [
+        HeaderBlock(text=truncate(title, 150)),
+        ContextBlock(elements=[MarkdownTextObject(text=dates)]),
+        _summary(digest),
+    ]
     if not digest.themes:
         blocks.append(SectionBlock(text=MarkdownTextObject(text="No failures this week. :tada:")))
     for theme in digest.themes:
@@ -54,12 +65,13 @@ def digest_blocks(digest: Digest, permalink: Permalink) -> list[Block]:
     if digest.hidden_themes:
         more = f"{themes_text(digest.hidden_themes)} more not shown (smaller or snoozed)."
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=more)]))
-    if digest.fixes:
-        lines = ["*Fixes: did the reporters confirm?*"]
-        lines += [f"• *{_line(fix.label, 150)}*: {fix.text}" for fix in digest.fixes[:5]]
-        blocks += [DividerBlock(), SectionBlock(text=truncate("\n".join(lines), SECTION_LIMIT))]
+    if digest.knowledge:
+        blocks += [DividerBlock(), _knowledge(digest)]
+    if digest.past_fixes:
+        blocks += [DividerBlock(), _past_fixes(digest)]
     if digest.by_version:
         blocks += [DividerBlock(), _versions(digest)]
+    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=RATE_DEFINITION)]))
     return blocks
 
 
@@ -80,13 +92,14 @@ def _summary(digest: Digest) -> SectionBlock:
 
 
 def _theme_blocks(theme: ThemeDigest, permalink: Permalink) -> list[Block]:
-    reason = f" · mostly _{_line(reason_text(theme.top_reason), 40)}_" if theme.top_reason else ""
+    reason = f" · _{_line(reason_phrase(theme.top_reason), 80)}_" if theme.top_reason else ""
     assignee = f" · assigned to <@{theme.assignee}>" if theme.assignee else ""
     lines = [
         f"*{_line(theme.label, 150)}*",
         f"{failures_text(theme.count)} "
         f"({change(theme.count, theme.previous_count)} vs last week) · "
         f"{STATUS_MARK.get(theme.status, theme.status)}{reason}{assignee}",
+        *_why(theme),
     ]
     for example in theme.examples:
         question = _line(example.question, 200)
@@ -100,6 +113,48 @@ def _theme_blocks(theme: ThemeDigest, permalink: Permalink) -> list[Block]:
     blocks += [_correction(fix) for fix in theme.corrections]
     blocks.append(theme_actions(theme))
     return blocks
+
+
+def _why(theme: ThemeDigest) -> list[str]:
+    lines = []
+    if theme.people:
+        where = ", ".join(_channel(c) for c in theme.channels) or "unknown channels"
+        lines.append(f"*Who:* {people_text(theme.people)} in {where}")
+    if theme.bad_answer:
+        lines.append(f"*Bad answer:* “{_line(theme.bad_answer, 200)}”")
+    if theme.cited:
+        lines.append("*Cited:* " + ", ".join(f"`{_line(path, 120)}`" for path in theme.cited))
+    return lines
+
+
+def _channel(channel_id: str) -> str:
+    """A channel mention Slack renders as its name; a DM stays "a DM" (no mention to render)."""
+    if channel_id.startswith("D") or not channel_id.isalnum():
+        return "a DM" if channel_id.startswith("D") else escape(channel_id)
+    return f"<#{channel_id}>"
+
+
+def _knowledge(digest: Digest) -> SectionBlock:
+    lines = ["*Knowledge to fix* (pages the failing answers cited)"]
+    for doc in digest.knowledge:
+        stale = f" :warning: *stale*: updated {doc.updated:%d %b %Y}" if doc.stale else ""
+        if doc.updated and not doc.stale:
+            stale = f" (updated {doc.updated:%d %b %Y})"
+        lines.append(
+            f"• `{_line(doc.path, 120)}`{stale}: {doc.failed} failed "
+            f"{'answer' if doc.failed == 1 else 'answers'} cited it, "
+            f"{doc.failed_share:.0%} of its {doc.cited} citations failed"
+        )
+    return SectionBlock(text=MarkdownTextObject(text=truncate("\n".join(lines), SECTION_LIMIT)))
+
+
+def _past_fixes(digest: Digest) -> SectionBlock:
+    lines = ["*Last week's fixes*"]
+    for fix in digest.past_fixes:
+        mark = ":warning: *REGRESSED* " if fix.regressed else ":white_check_mark: "
+        by = f" by <@{fix.fixed_by}>" if fix.fixed_by and fix.fixed_by.isalnum() else ""
+        lines.append(f"• {mark}*{_line(fix.label, 150)}*{by}: {escape(fix_line(fix))}")
+    return SectionBlock(text=MarkdownTextObject(text=truncate("\n".join(lines), SECTION_LIMIT)))
 
 
 def _correction(fix: ProposedCorrection) -> SectionBlock:
@@ -119,10 +174,12 @@ def _correction(fix: ProposedCorrection) -> SectionBlock:
 
 
 def _versions(digest: Digest) -> SectionBlock:
-    lines = ["*Thumbs down per answer, by prompt version and model*"]
+    lines = ["*Thumbs-down rate by prompt version and model*"]
     for row in digest.by_version[:MAX_VERSION_ROWS]:
+        votes = row.ups + row.downs
         lines.append(
             f"`{_line(row.prompt_version, 60)}` · {_line(row.model, 60)}: "
-            f"{row.rate:.1%} ({row.downs}/{row.answers})"
+            f"{row.rate:.0%} ({row.downs} of {votes} {'vote' if votes == 1 else 'votes'}, "
+            f"{row.answers} answers)"
         )
     return SectionBlock(text=MarkdownTextObject(text=truncate("\n".join(lines), SECTION_LIMIT)))

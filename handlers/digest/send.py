@@ -5,6 +5,7 @@ from __future__ import annotations
 from slack_sdk import WebClient
 
 from bot.digest.delivery import Delivery, deliver_all
+from bot.digest.knowledge_to_fix import knowledge_dates
 from bot.digest.labeling import theme_labeler
 from bot.digest.period import Period
 from bot.digest.themes import Clusterer, default_clusterer
@@ -29,4 +30,5 @@ def send_digests(
     return deliver_all(
         runtime.store, poster, period, instance_id=runtime.instance_id, clusterer=clusterer,
         labeler=theme_labeler(runtime.answerer),
+        knowledge=knowledge_dates(runtime.knowledge.passages, runtime.settings.stale_after_days),
     )  # fmt: skip

@@ -16,7 +16,8 @@ from sqlmodel import col, select
 
 from bot.vocabulary import FAILURE_KINDS
 from storage.models import Answer, DigestRun, Feedback, Question
-from storage.queries.base import StoreBase, as_utc
+from storage.queries.base import as_utc
+from storage.queries.digest_history import DigestHistoryQueries
 
 
 class FailureRecord(NamedTuple):
@@ -50,8 +51,8 @@ def _columns(*attributes: Any) -> list[Any]:
     return [col(attribute) for attribute in attributes]
 
 
-class DigestQueries(StoreBase):
-    """Queries for building and posting digests."""
+class DigestQueries(DigestHistoryQueries):
+    """Queries for building and posting digests (and, inherited, the history they show)."""
 
     def failures_between(self, start: datetime, end: datetime) -> list[FailureRecord]:
         """Every failure created in [start, end), oldest first."""
