@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from sqlmodel import Session, select
 
 from bot.cli import cli
+from bot.demo.digests import PostedDigest
 from bot.demo.output import written
+from bot.demo.owner_actions import PEOPLE
 from bot.demo.report import measure, verified_rate
 from bot.demo.run import DemoRun, run_demo
+from bot.digest import render_markdown
 from storage import Store, make_engine
 from storage.models import DigestRun
 
@@ -52,7 +58,8 @@ def test_demo_command_prints_both_digests_and_writes_the_files(tmp_path: Path) -
     assert outcome.exit_code == 0, outcome.output
     assert "Week 1: the digests posted on Monday" in outcome.output
     assert "Week 2: the digests posted the Monday after" in outcome.output
-    assert "Thumbs-down rate on the fixed themes" in outcome.output
+    assert "Answers with a thumbs down on the fixed themes" in outcome.output
+    assert "Thumbs-down rate on the fixed themes" not in outcome.output  # one rate has that name
     for path in [*sorted(directory.glob("digest-*.md")), directory / "thumbs-down.png"]:
         assert path.is_file() and path.stat().st_size > 0
         assert path.name in outcome.output.replace("\n", "")
@@ -64,3 +71,61 @@ def test_written_lists_the_markdown_and_chart(tmp_path: Path) -> None:
     run = run_small(tmp_path / "demo")
     names = [path.name for path in written(run)]
     assert names == ["digest-2026-W10.md", "digest-2026-W11.md", "thumbs-down.png"]
+
+
+@pytest.fixture(scope="module")
+def full_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[DemoRun, Store]]:
+    """`make demo` as it runs (200 questions, seed 7), once for the digest-content tests."""
+    run = run_demo(tmp_path_factory.mktemp("demo"), step=lambda label: None)
+    engine = make_engine(f"sqlite:///{run.database}")
+    yield run, Store(engine)
+    engine.dispose()
+
+
+def _people(posted: list[PostedDigest]) -> PostedDigest:
+    [people] = [p for p in posted if p.slack_id == PEOPLE]
+    return people
+
+
+def _topic_of_theme(run: DemoRun, store: Store) -> dict[int, str]:
+    """Each theme's most common demo topic, from the week-1 feedback the digest tagged."""
+    topics: dict[int, Counter[str]] = {}
+    for record in run.week1:
+        for row in store.feedback_for_answer(record.answer_id):
+            if row.theme_id is not None:
+                topics.setdefault(row.theme_id, Counter())[record.ask.topic.key] += 1
+    return {theme: seen.most_common(1)[0][0] for theme, seen in topics.items()}
+
+
+def test_week1_people_digest_names_the_stale_handbook_to_fix(
+    full_run: tuple[DemoRun, Store],
+) -> None:
+    digest = _people(full_run[0].digests1).digest
+    top = digest.knowledge[0]
+    assert (top.path, top.stale) == ("hr/employee-handbook-2019.md", True)
+    current = [d for d in digest.knowledge if d.path == "hr/leave-policy.md"]
+    assert all(not d.stale for d in current)  # the 2024 policy is not stale
+    text = render_markdown(digest)
+    assert "| `hr/employee-handbook-2019.md` ⚠️ stale: updated 01 Mar 2019 |" in text
+    vacation = [t for t in digest.themes if "hr/employee-handbook-2019.md" in t.cited]
+    assert vacation and all(t.people > 0 and t.bad_answer for t in vacation)
+
+
+def test_week2_people_digest_shows_last_weeks_fixes_with_before_and_after(
+    full_run: tuple[DemoRun, Store],
+) -> None:
+    run, store = full_run
+    digest = _people(run.digests2).digest
+    topic = _topic_of_theme(run, store)
+    fixes = {topic.get(fix.theme_id): fix for fix in digest.past_fixes}
+    assert {"vacation-days", "parental-leave"} <= set(fixes)
+    for key in ("vacation-days", "parental-leave"):
+        fix = fixes[key]
+        assert fix.before > 0 and fix.after == 0 and not fix.regressed
+        assert fix.check is not None and fix.check.told > 0
+    text = render_markdown(digest)
+    section = text[text.index("## Last week's fixes") :]
+    before = fixes["vacation-days"].before
+    assert f"flags {before} in the 7 days before → 0 in the 7 days since" in section
+    week1 = _people(run.digests1).digest
+    assert "Last week's fixes" not in render_markdown(week1)  # nothing was fixed before week 1

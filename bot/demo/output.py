@@ -31,8 +31,10 @@ def show(console: Console, run: DemoRun, *, elapsed_s: float) -> None:
     console.print(_rates_table(rates))
     fixed1, fixed2 = rates["fixed themes"]
     console.print(
-        f"Thumbs-down rate on the fixed themes: [bold]{fixed1.down_rate:.0%}[/] in week 1 -> "
-        f"[bold]{fixed2.down_rate:.0%}[/] in week 2. "
+        # A share of answers, not the digest's thumbs-down rate (a share of votes): named apart.
+        f"Answers with a thumbs down on the fixed themes: [bold]{fixed1.down_rate:.0%}[/] "
+        f"({fixed1.downs}/{fixed1.answers}) in week 1 -> [bold]{fixed2.down_rate:.0%}[/] "
+        f"({fixed2.downs}/{fixed2.answers}) in week 2. "
         f"{run.told} people who flagged those answers were told they were fixed, each with "
         f"their new answer ({run.held_back} held back: their own question still failed)."
     )

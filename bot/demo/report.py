@@ -68,7 +68,7 @@ def write_markdown(run: DemoRun) -> list[Path]:
 
 
 def chart_png(rates: dict[str, tuple[Rate, Rate]]) -> bytes:
-    """Grouped bars: thumbs-down rate in week 1 and week 2, fixed themes against the rest."""
+    """Grouped bars: answers with a thumbs down in weeks 1 and 2, fixed themes against the rest."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -90,7 +90,7 @@ def chart_png(rates: dict[str, tuple[Rate, Rate]]) -> bytes:
     top = max([r.down_rate * 100 for pair in rates.values() for r in pair] + [10.0])
     axes.set_ylim(0, top * 1.35)
     axes.set_ylabel("% of answers with a thumbs down")
-    axes.set_title("lastmile demo: thumbs-down rate before and after the owners' fixes")
+    axes.set_title("lastmile demo: answers with a thumbs down, before and after the fixes")
     axes.legend(loc="upper right", frameon=False)
     axes.spines[["top", "right"]].set_visible(False)
     figure.tight_layout()
