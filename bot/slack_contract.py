@@ -21,6 +21,7 @@ BOT_SCOPES = (
     "im:history",
     "im:write",
     "reactions:read",
+    "usergroups:read",  # members of an owner's `usergroups` may act on its digest and pings
 )
 BOT_EVENTS = (
     "app_home_opened",
@@ -54,6 +55,7 @@ METHOD_SCOPES: dict[str, tuple[str, ...]] = {
     "conversations.replies": ("im:history",),  # Bolt's Assistant, in assistant (DM) threads
     "files.completeUploadExternal": ("files:write",),
     "files.getUploadURLExternal": ("files:write",),
+    "usergroups.users.list": ("usergroups:read",),
     "views.open": (),
     "views.publish": (),
     "views.update": (),

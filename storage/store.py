@@ -15,6 +15,7 @@ from storage.queries.owners import OwnerQueries
 from storage.queries.retention import RetentionQueries
 from storage.queries.themes import ThemeQueries
 from storage.queries.transport import TransportQueries
+from storage.queries.urgent import UrgentQueries
 from storage.queries.verified import VerifiedQueries
 
 
@@ -23,6 +24,7 @@ class Store(
     AnswerQueries,
     FeedbackQueries,
     FeedbackViewQueries,
+    UrgentQueries,
     AskingQueries,
     VerifiedQueries,
     TransportQueries,

@@ -29,6 +29,7 @@ def test_every_bot_runs_every_background_service(
         "digest scheduler",
         "verified review",
         "retention",
+        "urgent pings",
     ]
     with_knowledge = assemble(_runtime(store, clock, slack.api_url, knowledge_dir=tmp_path))
     assert with_knowledge.services.names()[-1] == "knowledge watcher"

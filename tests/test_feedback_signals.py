@@ -132,8 +132,9 @@ def test_unsafe_report_pings_the_owner_once_per_answer(kit: FeedbackKit) -> None
     kit.wait(1)
     [ping] = kit.harness.slack.wait_for("chat.postMessage")
     assert ping.params["channel"] == "D0PEOPLE"
-    assert "&lt;!here&gt;" in ping.params["text"] and "&lt;@U1&gt;" in ping.params["text"]
-    assert "https://example.slack.com/archives/C111/p" in ping.params["text"]
+    listed = json.dumps(ping.params["blocks"])  # the question, escaped; a button to the answer
+    assert "&lt;!here&gt;" in listed and "<!here>" not in listed
+    assert "https://example.slack.com/archives/C111/p" in listed
     _report(kit, answer, "unsafe", "U2", 2)
     kit.wait(2)
     kit.harness.slack.wait_for("chat.postEphemeral", count=2)  # the second reporter was told

@@ -124,9 +124,7 @@ def _conversation(store: Store, clock: ManualClock, at: datetime, word: str) -> 
     seeded = seed(store, clock, at, f"{word}: how many vacation days?", kind="correction",
                   correction=f"{word}: it is 25 days")  # fmt: skip
     store.record_vote(answer_id=seeded.answer_id, user_id="U0OTHER", kind="down", source="button")
-    assert store.claim_urgent_ping(
-        answer_id=seeded.answer_id, owner_id=None, reason="reports", interval_s=0
-    )
+    assert store.add_urgent_report(answer_id=seeded.answer_id, owner_id=None, reason="reports")
     return seeded
 
 

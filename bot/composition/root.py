@@ -28,6 +28,7 @@ from bot.settings import Settings
 from handlers.app import build_app, make_client
 from handlers.digest.send import send_digests
 from handlers.digest.verified_review import REVIEW_LOOK_S, verified_review
+from handlers.feedback.urgent_flush import UrgentPingFlusher
 from handlers.resume import ResumeReport, ResumeSweeper
 
 log = logging.getLogger(__name__)
@@ -116,6 +117,8 @@ def background_services(runtime: Runtime, sweeper: ResumeSweeper, send: Send) ->
             RetentionJob.every_s,
             first_after_s=RETENTION_FIRST_S,
         ),
+        # Urgent pings that waited for their owner's interval go out within a minute of it.
+        BackgroundService(urgent := UrgentPingFlusher(runtime, sweeper.app.client), urgent.every_s),
     ]
     if settings.knowledge_dir is not None:
         watcher = KnowledgeWatcher(runtime, settings.knowledge_dir)

@@ -14,6 +14,7 @@ from handlers.feedback.context import FeedbackContext, feedback_context
 from handlers.feedback.reactions import on_reaction
 from handlers.feedback.shortcut import on_report_shortcut
 from handlers.feedback.submit import on_closed, on_submit
+from handlers.feedback.urgent_actions import register_urgent
 from handlers.middleware import event_id_of, run_once
 
 Body = dict[str, Any]
@@ -60,3 +61,5 @@ def register(app: App, runtime: Runtime) -> None:
     @app.event("reaction_removed")
     def on_reaction_removed(body: Body, client: WebClient) -> None:
         reaction_once(body, client, added=False)
+
+    register_urgent(app, runtime)  # the urgent ping's Open / Hide buttons (urgent_actions.py)

@@ -10,9 +10,11 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.models.views import View
 
 from bot.feedback import FeedbackRecorder, FeedbackWrite, WriteResult
-from bot.feedback.notify import confirmation, plan_urgent_ping
+from bot.feedback.notify import confirmation
+from bot.feedback.urgent import flush_owner, queue_urgent_report
 from bot.owners import route_owner
 from bot.runtime import Runtime
+from handlers.feedback.urgent_ping import SlackUrgentSender
 from storage.models import Answer
 
 log = logging.getLogger(__name__)
@@ -71,34 +73,24 @@ class FeedbackContext:
         self.tell(client, channel=answer.channel_id, user=user, thread_ts=thread, text=text)
 
     def maybe_ping(self, client: WebClient, answer: Answer, reason: str | None) -> None:
-        """After a report: ping the owner at once when it is urgent (rate-limited in storage)."""
-        settings = self.runtime.settings
-        ping = plan_urgent_ping(
-            self.runtime.store,
+        """After a report: queue it when urgent, and send the owner's pending pings if due."""
+        settings, store = self.runtime.settings, self.runtime.store
+        queued = queue_urgent_report(
+            store,
             answer=answer,
             question=self.question_of(answer),
             reason=reason,
             threshold=settings.urgent_report_threshold,
+        )
+        if queued is None:
+            return
+        flush_owner(
+            store,
+            queued.owner_id,
             interval_s=settings.urgent_ping_interval_s,
             admins=settings.admins,
-            permalink=self._permalink(client, answer),
+            send=SlackUrgentSender(client),
         )
-        if ping is None:
-            return
-        try:
-            dm = client.conversations_open(users=ping.recipient)
-            client.chat_postMessage(channel=dm["channel"]["id"], text=ping.text)
-        except SlackApiError as err:
-            log.warning("urgent ping failed: %s", err.response.get("error"))
-
-    def _permalink(self, client: WebClient, answer: Answer) -> str | None:
-        try:
-            link = client.chat_getPermalink(
-                channel=answer.channel_id, message_ts=answer.message_ts or ""
-            )
-        except SlackApiError:
-            return None
-        return str(link.get("permalink") or "") or None
 
     def after_store(self, client: WebClient, write: FeedbackWrite, result: WriteResult) -> None:
         """Follow-ups once a write is stored: confirmation, and urgent pings for reports."""

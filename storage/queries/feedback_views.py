@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import NamedTuple
 
 from sqlalchemy import func, or_
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from storage.models import (
@@ -18,7 +17,6 @@ from storage.models import (
     Owner,
     Question,
     Theme,
-    UrgentPing,
 )
 from storage.queries.base import StoreBase
 from storage.queries.feedback import vote_key
@@ -68,34 +66,6 @@ class FeedbackViewQueries(StoreBase):
                 Feedback.answer_id == answer_id, Feedback.kind == kind
             )
             return int(session.exec(query).one())
-
-    def claim_urgent_ping(
-        self, *, answer_id: int, owner_id: int | None, reason: str, interval_s: int
-    ) -> bool:
-        """Reserve the one urgent ping for an answer, at most one per owner per interval."""
-        now = self.now()
-        try:
-            with self.session() as session:
-                if owner_id is not None:  # serialize pings to one owner across replicas
-                    session.exec(select(Owner).where(Owner.id == owner_id).with_for_update())
-                recent = select(UrgentPing.id).where(
-                    UrgentPing.owner_id == owner_id,
-                    UrgentPing.created_at > now - timedelta(seconds=interval_s),
-                )
-                if session.exec(recent).first() is not None:
-                    return False
-                session.add(
-                    UrgentPing(
-                        answer_id=answer_id,
-                        owner_id=owner_id,
-                        reason=reason,
-                        created_at=now,
-                        sent_at=now,
-                    )
-                )
-            return True
-        except IntegrityError:
-            return False
 
     def owners_for_member(self, user_id: str) -> list[Owner]:
         """Active owners this Slack user acts for (their slack_id, or listed in members)."""

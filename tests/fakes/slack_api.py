@@ -208,6 +208,11 @@ class FakeSlackApi(Served):
         with self._cond:
             self._workspace.users[user_id] = fields
 
+    def set_usergroup(self, group_id: str, *users: str) -> None:
+        """Seeds a user group (S...) with its members, for usergroups.users.list."""
+        with self._cond:
+            self._workspace.store.usergroups[group_id] = list(users)
+
     def answer(
         self, method: str, params: Json, headers: dict[str, str], token: str | None
     ) -> Reply:

@@ -1,4 +1,5 @@
-"""Message state behind `FakeSlackApi`: chat.*, chat.*Stream, reactions.* and conversations.*.
+"""Message state behind `FakeSlackApi`: chat.*, chat.*Stream, reactions.*, conversations.*
+and usergroups.users.list.
 
 Messages are kept per channel in the shape `conversations.history` returns them (no `channel`
 key), bot messages carry `user: UBOT` and `bot_id: BBOT` like a real bot-token post. A thread
@@ -56,6 +57,7 @@ class MessageStore:
         self._streaming: set[tuple[str, str]] = set()
         self.ephemerals: list[Json] = []
         self.streaming_error: str | None = None
+        self.usergroups: dict[str, list[str]] = {}  # seeded with FakeSlackApi.set_usergroup
 
     def add(self, channel: str, message: Json) -> Json:
         """Stores a message; a thread reply bumps its stored parent's `reply_count`."""
@@ -215,6 +217,13 @@ class MessageStore:
             raise SlackError("thread_not_found")
         return {"messages": found, "has_more": False, "response_metadata": {"next_cursor": ""}}
 
+    def usergroup_users(self, params: Json) -> Json:
+        """usergroups.users.list: the seeded members of a user group, else `no_such_subteam`."""
+        group = required(params, "usergroup", "no_such_subteam")
+        if group not in self.usergroups:
+            raise SlackError("no_such_subteam")
+        return {"users": list(self.usergroups[group])}
+
     def routes(self) -> dict[str, Method]:
         """Method name -> implementation, for the dispatcher."""
         return {
@@ -230,4 +239,5 @@ class MessageStore:
             "reactions.remove": lambda p: self.react(p, add=False),
             "conversations.history": self.history,
             "conversations.replies": self.replies,
+            "usergroups.users.list": self.usergroup_users,
         }
