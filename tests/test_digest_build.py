@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from bot.clock import ManualClock
 from bot.digest import build_digest, collect_failures, parse_week, render_markdown
-from bot.digest.model import failures_text, reason_text, themes_text, votes_text
+from bot.digest.wording import failures_text, reason_text, themes_text, votes_text
 from storage import Store
 from storage.models import Feedback
 from tests.fakes.digest_data import VACATION, W45, W46, install_owners, seed

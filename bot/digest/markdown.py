@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 from bot.digest.knowledge_to_fix import DocumentToFix
-from bot.digest.model import (
-    RATE_DEFINITION,
-    Counts,
-    Digest,
-    ThemeDigest,
+from bot.digest.model import RATE_DEFINITION, Counts, Digest, ThemeDigest, permalink
+from bot.digest.past_fixes import fix_line
+from bot.digest.wording import (
     change,
     date_range,
     failures_text,
     people_text,
-    permalink,
     reason_phrase,
     themes_text,
     votes_text,
 )
-from bot.digest.past_fixes import fix_line
 
 STATUS_MARK = {"new": "🆕 new", "recurring": "🔁 recurring", "regressed": "⚠️ regressed"}
 

@@ -8,7 +8,6 @@ from datetime import date
 from bot.digest.knowledge_to_fix import DocumentToFix
 from bot.digest.past_fixes import PastFix
 from bot.digest.period import Period
-from bot.feedback.signals import REASON_LABELS
 
 STATUSES = ("new", "recurring", "regressed")
 
@@ -168,59 +167,3 @@ class Digest:
 def permalink(channel_id: str, message_ts: str) -> str:
     """A link to a message without asking Slack (it redirects to the right workspace)."""
     return f"https://slack.com/archives/{channel_id}/p{message_ts.replace('.', '')}"
-
-
-def date_range(period: Period) -> str:
-    """`Mon 23 Nov – Sun 29 Nov 2026`: the period's local days, as both renderings show them."""
-    days = period.days()
-    return f"{days[0]:%a %d %b} – {days[-1]:%a %d %b %Y}"
-
-
-def reason_phrase(reason: str) -> str:
-    """A theme's most common reason as a phrase that cannot be misread as a status.
-
-    `corrected` (a kind, not a reason) reads "most flags include a correction", never
-    "mostly corrected", which reads as "mostly fixed".
-    """
-    by_kind = {
-        "corrected": "most flags include a correction",
-        "thumbs down": "most flags are a thumbs down without a reason",
-        "reported": "most flags are reports without a reason",
-        "error": "most are provider errors",
-    }
-    return by_kind.get(reason) or f"most common reason: {reason_text(reason)}"
-
-
-def reason_text(reason: str) -> str:
-    """A theme's most common reason in words (`wrong_facts` -> `wrong facts`)."""
-    return REASON_LABELS.get(reason, reason.replace("_", " ")).lower()
-
-
-def themes_text(count: int) -> str:
-    """`1 theme`, `3 themes`."""
-    return f"{count} theme" if count == 1 else f"{count} themes"
-
-
-def votes_text(votes: int, downs_rate: float) -> str:
-    """A day's thumbs-down share, or `no votes`."""
-    if not votes:
-        return "no votes"
-    return f"{downs_rate:.0%} of {votes} vote" + ("" if votes == 1 else "s")
-
-
-def people_text(count: int) -> str:
-    """`1 person`, `3 people`."""
-    return f"{count} person" if count == 1 else f"{count} people"
-
-
-def failures_text(count: int) -> str:
-    """`1 failure`, `3 failures`."""
-    return f"{count} failure" if count == 1 else f"{count} failures"
-
-
-def change(current: float, previous: float) -> str:
-    """`+3`, `-2`, `±0` — how a number moved against last period."""
-    delta = current - previous
-    if isinstance(current, int) and isinstance(previous, int):
-        return f"{delta:+d}" if delta else "±0"
-    return f"{delta * 100:+.0f} pts" if round(delta * 100) else "±0 pts"

@@ -8,6 +8,7 @@ prompt/model rates, and the rate's definition. Five themes stay under 40 blocks.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from slack_sdk.models.blocks import (
@@ -21,11 +22,9 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.digest.markdown import STATUS_MARK, headline_rows
-from bot.digest.model import (
-    RATE_DEFINITION,
-    Digest,
-    ProposedCorrection,
-    ThemeDigest,
+from bot.digest.model import RATE_DEFINITION, Digest, ProposedCorrection, ThemeDigest
+from bot.digest.past_fixes import fix_line
+from bot.digest.wording import (
     change,
     date_range,
     failures_text,
@@ -33,12 +32,12 @@ from bot.digest.model import (
     reason_phrase,
     themes_text,
 )
-from bot.digest.past_fixes import fix_line
 from bot.mrkdwn import escape, truncate
 from bot.vocabulary import ActionId
 from handlers.digest.theme_actions import theme_actions
 
 Permalink = Callable[[str, str], str]
+_CHANNEL_ID = re.compile(r"[CG][A-Z0-9]{2,30}")
 SECTION_LIMIT = 2900  # Slack allows 3,000; a margin for the escaping that lengthens text
 MAX_VERSION_ROWS = 6
 
@@ -128,10 +127,10 @@ def _why(theme: ThemeDigest) -> list[str]:
 
 
 def _channel(channel_id: str) -> str:
-    """A channel mention Slack renders as its name; a DM stays "a DM" (no mention to render)."""
-    if channel_id.startswith("D") or not channel_id.isalnum():
-        return "a DM" if channel_id.startswith("D") else escape(channel_id)
-    return f"<#{channel_id}>"
+    """`<#C…>`, which Slack shows as the channel's name; a DM (`D…`) has no name to show."""
+    if channel_id.startswith("D"):
+        return "a DM"
+    return f"<#{channel_id}>" if _CHANNEL_ID.fullmatch(channel_id) else escape(channel_id)
 
 
 def _knowledge(digest: Digest) -> SectionBlock:
