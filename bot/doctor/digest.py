@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from croniter import croniter
 
 from bot.digest.period import period_ended_before
+from bot.doctor.owner_actors import Actors, check_who_can_act
 from bot.doctor.report import Check, fail, ok, warn
 from bot.owners import OwnersFileError, is_user_id, load_owners_file
 from storage.models import Owner
@@ -48,7 +49,7 @@ def check_owners(
         return [fail("owners file", problem, fix)], []
     extra = [Recipient(o.name, o.slack_id, o.is_default) for o in stored]
     if path is None:
-        return _without_file(extra), extra
+        return [*_without_file(extra), *check_who_can_act(stored)], extra
     try:
         specs = load_owners_file(path)
     except OwnersFileError as error:
@@ -61,7 +62,12 @@ def check_owners(
     if added:
         detail += f"; and {len(added)} added with /lastmile owners: {_names(added)}"
     recipients += added
-    return [ok("owners file", detail), *_default(recipients)], recipients
+    actors: list[Actors] = [*specs, *(o for o in stored if o.name not in {s.name for s in specs})]
+    return [
+        ok("owners file", detail),
+        *_default(recipients),
+        *check_who_can_act(actors),
+    ], recipients
 
 
 def _names(recipients: Sequence[Recipient]) -> str:

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
+from bot.owners.ids import is_user_id
 from bot.owners.members import GroupMembers
 from bot.owners.spec import OwnerStore
 from bot.owners.words import WordMatch, topic_match
@@ -110,6 +111,6 @@ def can_act(
     them; without it, or when Slack can't say, listed members only) and admins."""
     if user_id in admins or user_id in owner.members:
         return True
-    if user_id == owner.slack_id:
+    if user_id == owner.slack_id and is_user_id(user_id):  # a channel is a place, not a person
         return True
     return groups is not None and any(user_id in groups.members_of(g) for g in owner.member_groups)

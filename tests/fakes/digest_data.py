@@ -35,6 +35,7 @@ members = ["U0OWNER2"]
 [[owner]]
 name = "AI platform"
 slack = "C0PLATFORM"
+members = ["U0PLATFORM"]  # a channel owner needs people who may press its buttons
 default = true
 """
 
