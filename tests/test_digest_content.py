@@ -7,12 +7,16 @@ import itertools
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+import pytest
+from click.testing import CliRunner
+
+from bot.cli import cli
 from bot.clock import ManualClock
 from bot.digest import build_digest, parse_week, render_markdown
 from bot.digest.knowledge_to_fix import KnowledgeDates
 from bot.digest.model import Digest
 from bot.settings import Settings
-from storage import Store
+from storage import Store, make_engine, upgrade
 from storage.models import FixNotice, Owner
 from tests.fakes.digest_data import VACATION, W45, W46, install_owners, seed
 
@@ -211,3 +215,31 @@ def test_fix_notices_are_left_out_of_the_headline(
 def test_markdown_shows_the_weeks_dates(store: Store, clock: ManualClock, tmp_path: Path) -> None:
     digest: Digest = build_digest(store, people(store, tmp_path), parse_week("2026-W48"))
     assert "Mon 23 Nov – Sun 29 Nov 2026 (UTC)" in render_markdown(digest)
+
+
+def test_digest_preview_reads_page_dates_and_the_stale_setting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    database = f"sqlite:///{tmp_path / 'preview.db'}"
+    engine = make_engine(database)
+    upgrade(engine)
+    store = Store(engine, clock=ManualClock(W46))
+    people(store, tmp_path)
+    for i, question in enumerate(VACATION):
+        cited(store, ManualClock(W46), W46 + timedelta(hours=i), question, sources=[HANDBOOK])
+    engine.dispose()
+    knowledge = tmp_path / "knowledge" / "hr"
+    knowledge.mkdir(parents=True)
+    (knowledge / "employee-handbook-2019.md").write_text(
+        "---\ntitle: Handbook\nupdated: 2019-03-01\n---\n# Vacation\n20 days.\n", encoding="utf-8"
+    )
+    monkeypatch.chdir(tmp_path)  # no .env of the checkout's
+    env = {"DATABASE_URL": database, "LASTMILE_KNOWLEDGE_DIR": str(tmp_path / "knowledge"),
+           "LASTMILE_OWNERS_FILE": str(tmp_path / "owners.toml")}  # fmt: skip
+    for days, marked in (("365", True), ("36500", False)):
+        out = tmp_path / f"digest-{days}.md"
+        args = ["digest", "--week", "2026-W46", "--owner", "People team", "--markdown", str(out)]
+        result = CliRunner().invoke(cli, args, env={**env, "LASTMILE_STALE_AFTER_DAYS": days})
+        assert result.exit_code == 0, result.output
+        row = f"| `{HANDBOOK}` ⚠️ stale: updated 01 Mar 2019 | 4 | 100% (4 of 4) |"
+        assert (row in out.read_text(encoding="utf-8")) is marked
