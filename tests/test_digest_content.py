@@ -141,9 +141,9 @@ def test_last_weeks_fixes_show_before_and_after_until_quiet_for_two_weeks(
     text = render_markdown(digest)
     assert "## Last week's fixes" in text
     assert "flags 4 in the 7 days before → 0 in the 7 days since" in text
-    assert [f.theme_id for f in build_digest(store, owner, parse_week("2026-W47")).past_fixes] == [
-        theme_id
-    ]
+    week47 = build_digest(store, owner, parse_week("2026-W47"))
+    assert [f.theme_id for f in week47.past_fixes] == [theme_id]
+    assert "→ 0 in the 14 days since (0.0 a week)" in render_markdown(week47)
     quiet = build_digest(store, owner, parse_week("2026-W48"))  # two weeks without a flag
     assert quiet.past_fixes == () and "Last week's fixes" not in render_markdown(quiet)
 

@@ -94,10 +94,11 @@ def past_fixes(
 def fix_line(fix: PastFix) -> str:
     """Plain text (renderers escape it): the flags before and since, the check, the reporters."""
     since = "day" if fix.days_since == 1 else "days"
+    weekly = "" if fix.days_since == 7 else f" ({fix.after * 7 / fix.days_since:.1f} a week)"
     parts = [
         f"marked fixed {fix.fixed_at:%a %d %b}",
         f"flags {fix.before} in the 7 days before → {fix.after} in the {fix.days_since} {since} "
-        "since",
+        f"since{weekly}",
     ]
     check = fix.check
     if check is not None:
