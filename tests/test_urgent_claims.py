@@ -106,3 +106,20 @@ def test_two_replicas_flushing_at_once_send_one_message(
     for other in replicas:
         other.engine.dispose()
     assert sorted(claimed) == [0, 5]
+
+
+def test_an_urgent_report_nobody_owns_goes_to_the_first_admin(
+    store: Store, clock: ManualClock
+) -> None:
+    clock.set(AT)
+    seeded = seed(store, clock, AT, "who owns me?", kind="report", reason="unsafe")
+    assert store.add_urgent_report(answer_id=seeded.answer_id, owner_id=None, reason="unsafe")
+    destinations: list[str] = []
+
+    def post(batch: UrgentBatch) -> tuple[str, str]:
+        destinations.append(batch.destination)
+        return "D0ADMIN", "1.1"
+
+    assert flush_due(store, interval_s=HOUR, admins=(), send=post) == 0  # nobody: it waits
+    assert flush_due(store, interval_s=HOUR, admins=("U0ADMIN", "U0OTHER"), send=post) == 1
+    assert destinations == ["U0ADMIN"]
