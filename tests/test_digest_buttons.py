@@ -60,18 +60,25 @@ def _element(h: AppHarness, action_id: str) -> dict[str, Any]:
     raise AssertionError(f"no {action_id} in the digest")
 
 
-def _click(h: AppHarness, action_id: str, user: str, **extra: Any) -> None:
-    element = _element(h, action_id)
+def _click(
+    h: AppHarness, action_id: str, user: str, old: dict[str, Any] | None = None, **extra: Any
+) -> None:
+    """Click a button of the digest as it is now (or `old`, one from an earlier copy of it)."""
+    element = old or _element(h, action_id)
     body = payloads.block_action(
         action_id, str(element.get("value", "")), user=user, channel=DM,
         message_ts=_digest(h)["ts"], block_id=element["block_id"],
+        message_blocks=_digest(h)["blocks"],
     )  # fmt: skip
     body["actions"][0].update(extra)
     assert h.sender.send_interactive(body).status == 200
 
 
 def _theme_id(h: AppHarness) -> int:
-    return int(_element(h, ActionId.MARK_FIXED)["value"])
+    """The first theme's id: its section is `theme:<id>`, whatever its buttons show now."""
+    ids = [b.get("block_id", "") for b in _digest(h)["blocks"]]
+    ids = [block_id for block_id in ids if block_id.startswith("theme:")]
+    return int(ids[0].split(":")[1])
 
 
 def test_digest_is_posted_lean_escaped_with_marker_and_chart(h: AppHarness) -> None:
@@ -129,6 +136,7 @@ def _confirm(h: AppHarness, user: str) -> None:
 
 
 def test_mark_fixed_is_checked_then_tells_each_passing_reporter_once(h: AppHarness) -> None:
+    mark_fixed = _element(h, ActionId.MARK_FIXED)
     _click(h, ActionId.MARK_FIXED, "U0OWNER1")
     h.slack.wait_for("chat.postEphemeral", count=2)  # "Checking…", then the check
     theme = h.runtime.store.get_theme(_theme_id(h))
@@ -136,7 +144,8 @@ def test_mark_fixed_is_checked_then_tells_each_passing_reporter_once(h: AppHarne
     _confirm(h, "U0OWNER1")
     h.slack.wait_for("chat.postEphemeral", count=3)
     _confirm(h, "U0OWNER1")  # a double click on Confirm
-    _click(h, ActionId.MARK_FIXED, "U0OWNER2")  # a member, checking and confirming again
+    # A member, from a copy of the digest still showing Mark fixed, checks and confirms again.
+    _click(h, ActionId.MARK_FIXED, "U0OWNER2", old=mark_fixed)
     h.slack.wait_for("chat.postEphemeral", count=6)
     _confirm(h, "U0OWNER2")
     h.slack.wait_for("chat.postEphemeral", count=7)
@@ -157,7 +166,8 @@ def test_assign_sets_the_assignee_and_tells_them(h: AppHarness) -> None:
     h.slack.wait_for("chat.postEphemeral")
     theme = h.runtime.store.get_theme(_theme_id(h))
     assert theme is not None and theme.assignee == "U0DEV"
-    assert [c.params["channel"] for c in h.slack.calls_to("chat.postMessage")][-1] == "U0DEV"
+    [dm] = h.slack.messages("D0DEV")  # their DM (conversations.open), not a post to a user id
+    assert dm["text"].startswith("<@U0OWNER1> assigned you the lastmile theme")
 
 
 def test_snooze_hides_the_theme_until_the_week_ends(h: AppHarness, clock: ManualClock) -> None:
@@ -169,10 +179,10 @@ def test_snooze_hides_the_theme_until_the_week_ends(h: AppHarness, clock: Manual
 
 def test_anyone_else_is_refused_politely(h: AppHarness) -> None:
     for action_id in (ActionId.MARK_FIXED, ActionId.APPROVE_CORRECTION,
-                      ActionId.SNOOZE_THEME):  # fmt: skip
+                      ActionId.SNOOZE_THEME, ActionId.WONT_FIX):  # fmt: skip
         _click(h, action_id, "U0STRANGER")
     _click(h, ActionId.ASSIGN_THEME, "U0STRANGER", type="users_select", selected_user="U0X")
-    refusals = h.slack.wait_for("chat.postEphemeral", count=4)
+    refusals = h.slack.wait_for("chat.postEphemeral", count=5)
     assert all(c.params["text"].startswith("Sorry, only *People team*") for c in refusals)
     assert all(c.params["user"] == "U0STRANGER" for c in refusals)
     theme = h.runtime.store.get_theme(_theme_id(h))
@@ -182,3 +192,6 @@ def test_anyone_else_is_refused_politely(h: AppHarness) -> None:
         None,
     )
     assert h.runtime.store.active_verified_answers() == []
+    # Nothing was opened, posted or updated for the stranger: the digest still has its buttons.
+    assert h.slack.calls_to("views.open") == [] and h.slack.calls_to("chat.update") == []
+    assert h.slack.messages("D0X") == []

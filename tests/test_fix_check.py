@@ -6,6 +6,7 @@ answerer on a one-page knowledge base that now says 25 vacation days.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -98,8 +99,9 @@ def _digest(h: AppHarness) -> dict[str, Any]:
 
 
 def _theme_id(h: AppHarness) -> int:
-    [button] = [b for b in _buttons(_digest(h)) if b["action_id"] == ActionId.MARK_FIXED]
-    return int(button["value"])
+    # The theme's section keeps its id; its buttons change once an owner acts.
+    [block_id] = [b["block_id"] for b in _digest(h)["blocks"] if "theme:" in b.get("block_id", "")]
+    return int(block_id.split(":")[1])
 
 
 def _ephemerals(h: AppHarness, count: int) -> list[dict[str, Any]]:
@@ -107,10 +109,12 @@ def _ephemerals(h: AppHarness, count: int) -> list[dict[str, Any]]:
     return h.slack.ephemerals(OWNER_DM)
 
 
-def _check(h: AppHarness, user: str = "U0OWNER1") -> dict[str, Any]:
-    """Press Mark fixed; the ephemeral that shows the check."""
+def _check(
+    h: AppHarness, user: str = "U0OWNER1", digest: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Press Mark fixed (on `digest`, an earlier copy, if given); the ephemeral with the check."""
     before = len(h.slack.ephemerals(OWNER_DM))
-    _press(h, _digest(h), ActionId.MARK_FIXED, user, OWNER_DM)
+    _press(h, digest or _digest(h), ActionId.MARK_FIXED, user, OWNER_DM)
     checking, check = _ephemerals(h, before + 2)[-2:]
     assert "Checking" in checking["text"] and not checking.get("blocks")
     return check
@@ -173,11 +177,12 @@ def test_a_check_a_day_old_is_not_confirmed(h: AppHarness, clock: ManualClock) -
 
 
 def test_confirming_twice_tells_nobody_twice(h: AppHarness) -> None:
+    before = copy.deepcopy(_digest(h))  # confirming replaces Mark fixed with Undo
     check = _check(h)
     _confirm(h, check)
     again = _confirm(h, check, user="U0OWNER2")  # a member, clicking the same check
     assert "already confirmed" in again["text"]
-    fresh = _check(h, user="U0OWNER2")  # a fresh check: everyone who can be told was
+    fresh = _check(h, user="U0OWNER2", digest=before)  # everyone who can be told was
     assert "Confirming tells 0 reporters" in str(fresh["blocks"])
     second = _confirm(h, fresh)
     assert "told 0 reporter(s)" in second["text"]

@@ -101,7 +101,8 @@ def _submission(callback: str, metadata: str, values: dict[str, Any], user: str)
 
 def _ask(h: AppHarness, question: str) -> str:
     """Mention the bot; the final answer message's JSON."""
-    asked = len(h.slack.calls_to("chat.stopStream")) + len(h.slack.calls_to("chat.update"))
+    updates = [c for c in h.slack.calls_to("chat.update") if c.params["channel"] != DM]
+    asked = len(h.slack.calls_to("chat.stopStream")) + len(updates)  # not the digest's updates
     event = payloads.app_mention(f"<@UBOT> {question}", user="U0ASK", channel="C0GENERAL")
     assert h.sender.send_event(event).status == 200
     h.slack.wait_for("chat.stopStream", count=asked + 1)

@@ -12,16 +12,28 @@ from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
+from bot.digest.owner_actions import clock_time
 from bot.digest.period import week_containing
 from bot.mrkdwn import escape, truncate
 from bot.owners import can_act
 from bot.runtime import Runtime
 from bot.vocabulary import ActionId
+from handlers.digest.assign_notice import notify_assignee
+from handlers.digest.message_state import (
+    BlocksChange,
+    DigestMessage,
+    clicked_message,
+    replace_blocks,
+    update_message,
+)
+from handlers.digest.theme_actions import theme_state_blocks
 from storage.models import Owner
 
 Json = dict[str, Any]
 log = logging.getLogger(__name__)
+UPDATE_FAILED = "the digest message could not be updated, so co-owners don't see it there yet"
 
 
 def id_from(value: object) -> int | None:
@@ -35,8 +47,10 @@ def id_from(value: object) -> int | None:
 class DigestActions:
     """The digest's listeners share this: the runtime, the owner check, the ephemeral reply.
 
-    Approving a correction lives in handlers/digest/approve.py and marking a theme fixed in
-    handlers/digest/mark_fixed.py; assigning and snoozing are here.
+    Approving a correction lives in handlers/digest/approve.py, marking a theme fixed in
+    handlers/digest/mark_fixed.py, won't fix and the undos in handlers/digest/wont_fix.py and
+    handlers/digest/undo.py; assigning and snoozing are here. After each, the digest message
+    shows the new state in place of the buttons (handlers/digest/message_state.py).
     """
 
     def __init__(self, runtime: Runtime) -> None:
@@ -66,8 +80,46 @@ class DigestActions:
         )
         return False
 
+    def _may_act(self, owner: Owner | None, user_id: str) -> bool:
+        """The owner check without a reply (a modal submission answers with its errors)."""
+        admins = self.runtime.settings.admins
+        return can_act(owner, user_id, admins) if owner else user_id in admins
+
+    def _tell_in(self, client: WebClient, channel: str, user: str, text: str) -> None:
+        """An ephemeral reply in a given channel (a modal submission has none of its own)."""
+        try:
+            client.chat_postEphemeral(channel=channel, user=user, text=text)
+        except SlackApiError as err:  # not in that channel any more: a DM still reaches them
+            log.info("ephemeral failed (%s); telling by DM", err.response.get("error"))
+            client.chat_postMessage(channel=user, text=text)
+
+    def _refresh(
+        self, client: WebClient, user: str, where: DigestMessage | None, change: BlocksChange
+    ) -> None:
+        """Update the digest message; if that fails the action stands and the owner is told."""
+        if where is None:
+            return
+        error = update_message(client, where, change)
+        if error is not None:
+            self._tell_in(client, where.channel, user, f"Done, but {UPDATE_FAILED} ({error}).")
+
+    def _show_theme(
+        self, client: WebClient, user: str, where: DigestMessage | None, theme_id: int,
+        note: str = "",
+    ) -> None:  # fmt: skip
+        """Replace the theme's buttons with its new state (and Undo where there is one)."""
+        theme = self.store.get_theme(theme_id)
+        if theme is None:
+            return
+        new = theme_state_blocks(theme, self.runtime.settings.tzinfo, note)
+        ids = {f"state:{theme_id}", f"act:{theme_id}"}
+        self._refresh(client, user, where, lambda blocks: replace_blocks(blocks, ids, new))
+
+    def _now(self) -> str:
+        return clock_time(self.store.now(), self.runtime.settings.tzinfo)
+
     def on_assign(self, ack: Ack, body: Json, client: WebClient) -> None:
-        """Assign a theme to the selected user and let them know."""
+        """Assign a theme to the selected user, DM them what it is, and show it on the digest."""
         ack()
         action = body["actions"][0]
         theme_id = id_from(action.get("block_id"))
@@ -80,10 +132,11 @@ class DigestActions:
         self.store.assign_theme(theme_id, assignee)
         label = truncate(escape(theme.label), 150)
         by = body["user"]["id"]
-        client.chat_postMessage(
-            channel=assignee, text=f"<@{by}> assigned you the lastmile theme *{label}*."
-        )
+        where = clicked_message(body)
+        notify_assignee(client, self.store, theme, assignee, by=by, where=where)
         self._tell(client, body, f"Assigned *{label}* to <@{assignee}>.")
+        note = f":bust_in_silhouette: Assigned to <@{assignee}> by <@{by}>, {self._now()}"
+        self._show_theme(client, by, where, theme_id, note)
 
     def on_snooze(self, ack: Ack, body: Json, client: WebClient) -> None:
         """Hide a theme from the next digest (snoozed until the end of the current week)."""
@@ -97,7 +150,10 @@ class DigestActions:
         week = week_containing(self.runtime.clock(), self.runtime.settings.timezone)
         self.store.snooze_theme(theme_id, week.end)
         label = truncate(escape(theme.label), 150)
+        by = body["user"]["id"]
         self._tell(client, body, f"Snoozed *{label}*: it skips next week's digest.")
+        note = f":zzz: Snoozed by <@{by}>, {self._now()}: it skips next week's digest"
+        self._show_theme(client, by, clicked_message(body), theme_id, note)
 
 
 def register_actions(app: App, runtime: Runtime) -> None:
@@ -106,6 +162,7 @@ def register_actions(app: App, runtime: Runtime) -> None:
     from handlers.digest.fix_confirm import ConfirmFixed
     from handlers.digest.fix_reply import FixReplies, tell_owner
     from handlers.digest.mark_fixed import MarkFixed
+    from handlers.digest.undo import register_owner_actions
     from handlers.feedback import feedback_context
 
     actions = DigestActions(runtime)
@@ -118,3 +175,4 @@ def register_actions(app: App, runtime: Runtime) -> None:
     recorder.on_reopened = lambda reopened: tell_owner(app.client, reopened)
     app.action(ActionId.ASSIGN_THEME)(actions.on_assign)
     app.action(ActionId.SNOOZE_THEME)(actions.on_snooze)
+    register_owner_actions(app, runtime)

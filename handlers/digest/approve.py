@@ -1,7 +1,8 @@
 """Digest button: approve a proposed correction, after editing it, as a verified answer.
 
 The button opens a modal prefilled with the correction and the theme's flagged questions
-(ticked); submitting creates the verified answer with the edited text and the ticked wordings.
+(ticked); submitting creates the verified answer with the edited text and the ticked wordings,
+and the digest message then says "Approved by <@U…>, 10:42" with an Undo (handlers/digest/undo.py).
 """
 
 from __future__ import annotations
@@ -9,10 +10,19 @@ from __future__ import annotations
 from slack_bolt import Ack
 from slack_sdk import WebClient
 
+from bot.digest.owner_actions import approved_line
 from bot.mrkdwn import escape, truncate
 from bot.owners import can_act
 from bot.vocabulary import ModalBlock
 from handlers.digest.actions import DigestActions, Json, id_from
+from handlers.digest.message_state import (
+    DigestMessage,
+    clicked_message,
+    from_metadata,
+    replace_blocks,
+    set_accessory,
+)
+from handlers.digest.theme_actions import approve_button, state_context, undo_approve_button
 from handlers.digest.verified_views import approve_modal, option_value
 from storage.models import Owner
 
@@ -36,6 +46,9 @@ class ApproveCorrection(DigestActions):
         question = self._question_of(feedback.answer_id)
         flagged = [q for q in self._flagged(feedback.theme_id) if q != question]
         view = approve_modal(feedback_id, question, feedback.text, flagged)
+        where = clicked_message(body)
+        if where is not None:  # the submission updates this digest message
+            view.private_metadata = f"{where.metadata}:{feedback_id}"
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
     def on_submit(self, ack: Ack, body: Json, client: WebClient) -> None:
@@ -65,6 +78,10 @@ class ApproveCorrection(DigestActions):
         if result is None:
             return
         verified, created = result
+        if not created and not verified.active and verified.id is not None:
+            # Approved, undone, approved again: the same row is served again with the new text.
+            created = self.store.reactivate_verified(verified.id, answer=answer, by=user["id"])
+            verified = self.store.get_verified(verified.id) or verified
         done = "Approved" if created else "Already approved"
         preview = truncate(escape(verified.answer), 300)
         extra = f" and {len(variants)} more wording(s)" if created and variants else ""
@@ -72,6 +89,28 @@ class ApproveCorrection(DigestActions):
             channel=user["id"],
             text=f"{done}: lastmile now answers this question{extra} with\n>{preview}",
         )
+        self.show_approval(client, user["id"], from_metadata(view.get("private_metadata")),
+                           feedback_id)  # fmt: skip
+
+    def show_approval(
+        self, client: WebClient, user: str, where: DigestMessage | None, feedback_id: int
+    ) -> None:
+        """The correction's button becomes Undo (or Approve again) under a line saying so."""
+        verified = self.store.verified_from_correction(feedback_id)
+        if verified is None:
+            return
+        line = state_context(
+            f"approved:{feedback_id}", approved_line(verified, self.runtime.settings.tzinfo)
+        )
+        button = (
+            undo_approve_button(feedback_id) if verified.active else approve_button(feedback_id)
+        )
+        section, ids = f"fix:{feedback_id}", {f"approved:{feedback_id}"}
+
+        def change(blocks: list[Json]) -> list[Json]:
+            return replace_blocks(set_accessory(blocks, section, button), ids, [line])
+
+        self._refresh(client, user, where, change)
 
     def _may(self, owner: Owner | None, user_id: str) -> bool:
         admins = self.runtime.settings.admins

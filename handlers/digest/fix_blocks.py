@@ -6,6 +6,7 @@ from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
     ButtonElement,
+    ConfirmObject,
     ContextBlock,
     MarkdownTextObject,
     SectionBlock,
@@ -56,9 +57,16 @@ def check_blocks(result: FixCheckResult, theme: Theme) -> list[Block]:
         f'"Is this right now?". '
         + (f"{_people(len(held))} whose question still fails won't be told." if held else "")
     )
+    confirm = ConfirmObject(
+        title="Mark it fixed?",
+        text=f"{_people(len(told))} will get a DM with their new answer. A DM can't be unsent: "
+        "Undo reopens the theme and tells them so.",
+        confirm="Mark fixed",
+        deny="Not yet",
+    )
     button = ButtonElement(
         text="Confirm: mark fixed", action_id=ActionId.CONFIRM_FIXED,
-        value=str(result.check_id), style="primary",
+        value=str(result.check_id), style="primary", confirm=confirm,
     )  # fmt: skip
     return [
         SectionBlock(text=MarkdownTextObject(text=truncate("\n".join(lines), SECTION_LIMIT))),

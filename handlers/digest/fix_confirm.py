@@ -2,6 +2,7 @@
 
 Each reporter none of whose questions still fails gets a DM with the new answer to their own
 question and "Is this right now?" (handlers/digest/fix_reply.py); the others are not told.
+The digest message Mark fixed was pressed on then shows "Marked fixed by <@U…>" and an Undo.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from bot.digest.fix_confirm import PlannedNotice, confirm_fix, record_notice_sen
 from bot.mrkdwn import escape, truncate
 from handlers.digest.actions import DigestActions, Json, id_from
 from handlers.digest.fix_blocks import notice_blocks, notice_text
+from handlers.digest.message_state import DigestMessage
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +45,10 @@ class ConfirmFixed(DigestActions):
             self._tell(client, body, f"*{label}* was already confirmed fixed from this check.")
             return
         told = sum(self._send(client, notice) for notice in confirmed.notices)
+        check = self.store.get_fix_check(result.check_id)
+        if check is not None and check.digest_channel and check.digest_ts:
+            where = DigestMessage(check.digest_channel, check.digest_ts)
+            self._show_theme(client, body["user"]["id"], where, result.theme_id)
         held = ", ".join(f"<@{user}>" for user in confirmed.held_back)
         text = f"Marked *{label}* fixed; told {told} reporter(s) with their new answer."
         if held:

@@ -15,6 +15,7 @@ from bot.digest.fix_check import check_fix, fix_judge
 from bot.mrkdwn import escape, truncate
 from handlers.digest.actions import DigestActions, Json, id_from
 from handlers.digest.fix_blocks import check_blocks, check_summary
+from handlers.digest.message_state import clicked_message
 
 
 class MarkFixed(DigestActions):
@@ -36,6 +37,9 @@ class MarkFixed(DigestActions):
         result = check_fix(
             self.runtime, theme_id, by=body["user"]["id"], judge=fix_judge(self.runtime)
         )
+        where = clicked_message(body)
+        if where is not None:  # Confirm (on an ephemeral message) updates this digest message
+            self.store.set_fix_check_digest(result.check_id, channel=where.channel, ts=where.ts)
         text = f"Checked *{label}* before marking it fixed: {check_summary(result)}."
         channel = (body.get("channel") or {}).get("id") or body["user"]["id"]
         client.chat_postEphemeral(

@@ -93,10 +93,57 @@ class FixCheckQueries(StoreBase):
         statement = (
             update(FixCheck)
             .where(col(FixCheck.id) == check_id, col(FixCheck.confirmed_at).is_(None))
+            .where(col(FixCheck.confirmed_by).is_(None))  # an undone check stays undone
             .values(confirmed_at=self.now(), confirmed_by=by)
         )
         with self.session() as session:
             return bool(session.exec(statement).rowcount)
+
+    def set_fix_check_digest(self, check_id: int, *, channel: str, ts: str) -> None:
+        """Remember the digest message Mark fixed was pressed on, so Confirm can update it."""
+        statement = (
+            update(FixCheck)
+            .where(col(FixCheck.id) == check_id)
+            .values(digest_channel=channel, digest_ts=ts)
+        )
+        with self.session() as session:
+            session.exec(statement)
+
+    def latest_confirmed_check(self, theme_id: int) -> FixCheck | None:
+        """The theme's most recently confirmed fix check (the one an undo cancels)."""
+        query = (
+            select(FixCheck)
+            .where(FixCheck.theme_id == theme_id, col(FixCheck.confirmed_at).is_not(None))
+            .order_by(col(FixCheck.confirmed_at).desc(), col(FixCheck.id).desc())
+        )
+        with self.session() as session:
+            return session.exec(query).first()
+
+    def cancel_fix_check(self, check_id: int, *, by: str) -> bool:
+        """Undo a confirmed check: no longer a fix anywhere, and its Confirm never works again.
+
+        `confirmed_at` is cleared (digests and follow-ups count confirmed checks only) and
+        `confirmed_by` keeps who undid it, which claim_fix_confirmation refuses.
+        """
+        statement = (
+            update(FixCheck)
+            .where(col(FixCheck.id) == check_id, col(FixCheck.confirmed_at).is_not(None))
+            .values(confirmed_at=None, confirmed_by=f"undone:{by}"[:64])
+        )
+        with self.session() as session:
+            return bool(session.exec(statement).rowcount)
+
+    def release_reports_told(self, theme_id: int, user_ids: Sequence[str]) -> None:
+        """These reporters' failures of the theme count as untold again (a later fix tells them)."""
+        if not user_ids:
+            return
+        statement = (
+            update(Feedback)
+            .where(col(Feedback.theme_id) == theme_id, col(Feedback.user_id).in_(list(user_ids)))
+            .values(notified_fixed_at=None)
+        )
+        with self.session() as session:
+            session.exec(statement)
 
     def claim_reports_told(self, feedback_ids: Sequence[int]) -> set[int]:
         """Stamp notified_fixed_at on these failures if not yet stamped; the ids stamped now."""

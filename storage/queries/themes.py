@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from sqlalchemy import update
@@ -47,11 +47,19 @@ class ThemeQueries(StoreBase):
 
     def mark_theme_fixed(self, theme_id: int, *, by: str) -> bool:
         """Set status fixed and fixed_at now. False if it was already fixed (a double click)."""
+        now = self.now()
         with self.session() as session:
             result = session.exec(
                 update(Theme)
                 .where(col(Theme.id) == theme_id, col(Theme.status) != "fixed")
-                .values(status="fixed", fixed_at=self.now(), fixed_by=by, snoozed_until=None)
+                .values(
+                    status="fixed",
+                    fixed_at=now,
+                    fixed_by=by,
+                    snoozed_until=None,
+                    status_by=by,
+                    status_at=now,
+                )  # fmt: skip
             )
             return bool(result.rowcount)
 
@@ -72,6 +80,56 @@ class ThemeQueries(StoreBase):
         """Set who works on a theme."""
         with self.session() as session:
             session.exec(update(Theme).where(col(Theme.id) == theme_id).values(assignee=assignee))
+
+    def mark_theme_wont_fix(self, theme_id: int, *, by: str, reason: str | None) -> bool:
+        """An owner decides not to fix an open theme; False when it was not open."""
+        values = {"status": "wont_fix", "wont_fix_reason": reason, "snoozed_until": None}
+        return self._set_status(theme_id, "open", values, by=by)
+
+    def undo_theme_status(self, theme_id: int, undone: str, *, by: str) -> bool:
+        """Undo fixed or won't fix: open again, as if it never happened; False if not `undone`.
+
+        Unlike a regression (reopen_theme) `fixed_at` goes too: the fix was a mistake, not a
+        fix that broke, so the next digest does not call it regressed.
+        """
+        values = {"status": "open", "wont_fix_reason": None, "fixed_at": None, "fixed_by": None}
+        return self._set_status(theme_id, undone, values, by=by)
+
+    def _set_status(
+        self, theme_id: int, current: str, values: Mapping[str, object], *, by: str
+    ) -> bool:
+        with self.session() as session:
+            result = session.exec(
+                update(Theme)
+                .where(col(Theme.id) == theme_id, col(Theme.status) == current)
+                .values(**values, status_by=by, status_at=self.now())
+            )
+            return bool(result.rowcount)
+
+    def verified_from_correction(self, feedback_id: int) -> VerifiedAnswer | None:
+        """The verified answer approved from this correction, active or retired."""
+        query = select(VerifiedAnswer).where(VerifiedAnswer.source_feedback_id == feedback_id)
+        with self.session() as session:
+            return session.exec(query).first()
+
+    def reactivate_verified(self, verified_id: int, *, answer: str, by: str) -> bool:
+        """Serve a retired verified answer again (approved after an undo), with the new text."""
+        now = self.now()
+        with self.session() as session:
+            result = session.exec(
+                update(VerifiedAnswer)
+                .where(col(VerifiedAnswer.id) == verified_id, col(VerifiedAnswer.active).is_(False))
+                .values(
+                    active=True,
+                    answer=answer.strip(),
+                    retired_at=None,
+                    updated_by=by,
+                    approved_by=by,
+                    checked_at=now,
+                    review_asked_at=None,
+                )  # fmt: skip
+            )
+            return bool(result.rowcount)
 
     def snooze_theme(self, theme_id: int, until: datetime) -> None:
         """Hide a theme from digests whose period ends on or before `until`."""
