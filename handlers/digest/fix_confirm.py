@@ -42,7 +42,11 @@ class ConfirmFixed(DigestActions):
             return
         label = truncate(escape(confirmed.theme.label), 150)
         if not confirmed.first:
-            self._tell(client, body, f"*{label}* was already confirmed fixed from this check.")
+            row = self.store.get_fix_check(result.check_id)
+            undone = row is not None and (row.confirmed_by or "").startswith("undone:")
+            again = "That fix was undone: press Mark fixed again for a fresh check."
+            self._tell(client, body, again if undone else f"*{label}* was already confirmed "
+                       "fixed from this check.")  # fmt: skip
             return
         told = sum(self._send(client, notice) for notice in confirmed.notices)
         check = self.store.get_fix_check(result.check_id)
