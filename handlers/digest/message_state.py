@@ -21,6 +21,8 @@ from slack_sdk.models.blocks import Block, BlockElement
 Json = dict[str, Any]
 BlocksChange = Callable[[list[Json]], list[Json]]
 log = logging.getLogger(__name__)
+MAX_BLOCKS = 50  # per message (SLACK-NOTES)
+STATE_LINES = ("state:", "approved:")  # context lines an update adds; safe to drop when full
 
 
 @dataclass(frozen=True)
@@ -91,7 +93,17 @@ def replace_blocks(blocks: Sequence[Json], block_ids: set[str], new: Sequence[Bl
             i for i, b in enumerate(kept) if str(b.get("block_id", "")).split(":")[-1] in tails
         ]
         at = named[-1] + 1 if named else len(kept)
-    return [*kept[:at], *fresh, *kept[at:]]
+    return within_limit([*kept[:at], *fresh, *kept[at:]], {b.get("block_id") for b in fresh})
+
+
+def within_limit(blocks: list[Json], keep: set[object]) -> list[Json]:
+    """At most Slack's 50 blocks: older state lines go first (the buttons and this one stay)."""
+    extra = len(blocks) - MAX_BLOCKS
+    if extra <= 0:
+        return blocks
+    lines = [b for b in blocks if str(b.get("block_id", "")).startswith(STATE_LINES)]
+    dropped = {id(b) for b in [b for b in lines if b.get("block_id") not in keep][:extra]}
+    return [b for b in blocks if id(b) not in dropped]
 
 
 def set_accessory(blocks: Sequence[Json], block_id: str, accessory: BlockElement) -> list[Json]:
