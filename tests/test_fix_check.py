@@ -225,7 +225,7 @@ def test_replies_count_in_the_next_digest_and_a_no_shows_it_regressed(
     clock.set(MONDAY + timedelta(hours=2))
     _press(h, _notice(h, "U0R3")[0], ActionId.FIX_RIGHT, "U0R3", "D0R3")
     _press(h, _notice(h, "U0R1")[0], ActionId.FIX_WRONG, "U0R1", "D0R1")
-    h.slack.wait_for("chat.update", count=2)
+    h.slack.wait_for("chat.update", count=3)  # the digest (confirmed), then both replies
     store = h.runtime.store
     [owner] = [o for o in store.list_owners() if o.name == "People team"]
     digest = build_digest(store, owner, parse_week("2026-W47"))

@@ -175,7 +175,7 @@ def test_a_reporter_who_says_still_wrong_sees_the_theme_open_again(
         _confirm(h, _check(h))
         clock.advance(timedelta(hours=1))
         _press(h, _notice(h, "U0R1")[0], ActionId.FIX_WRONG, "U0R1", "D0R1")
-        h.slack.wait_for("chat.update", count=1)
+        h.slack.wait_for("chat.update", count=2)  # the digest, then the reply
         # The "No" is a thumbs down on the new answer, in the same theme: both flags say open.
         down, report = flag_texts(open_home(h, "U0R1"), PASSES)
     assert down.startswith("*Thumbs down*") and report.startswith("*Report (Outdated)*")
