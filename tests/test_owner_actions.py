@@ -318,3 +318,25 @@ def test_a_successful_update_says_nothing_more(h: AppHarness) -> None:
     assert f"Snoozed by <@{OWNER}>, {AT}" in _updates(h, 1)[-1]
     said = _ephemeral_to(h, OWNER, 1)
     assert not any("could not be updated" in text for text in said)
+
+
+def test_a_user_group_member_may_act_on_the_digest(h: AppHarness, tmp_path: Path) -> None:
+    from tests.fakes.digest_data import OWNERS_TOML
+
+    with_group = OWNERS_TOML.replace(
+        'members = ["U0OWNER2"]', 'members = ["U0OWNER2"]\nusergroups = ["S0PEOPLE"]'
+    )
+    assert with_group != OWNERS_TOML
+    install_owners(h.runtime.store, tmp_path, with_group)
+    h.slack.set_usergroup("S0PEOPLE", "U0GROUPIE")
+    _click(h, ActionId.WONT_FIX, user="U0OUTSIDER")  # not in the group: refused
+    assert _ephemeral_to(h, "U0OUTSIDER", 1)[-1].startswith("Sorry, only *People team*")
+    assert not h.slack.calls_to("views.open")
+    _click(h, ActionId.WONT_FIX, user="U0GROUPIE")
+    view = _opened_view(h)
+    empty = {ModalBlock.REASON: {ModalBlock.REASON: {"type": "plain_text_input", "value": None}}}
+    _submit(h, ActionId.WONT_FIX_MODAL, view, empty, user="U0GROUPIE")
+    assert "<@U0GROUPIE>" in _updates(h, 1)[-1]
+    theme = h.runtime.store.get_theme(_theme_id(h))
+    assert theme is not None and (theme.status, theme.status_by) == ("wont_fix", "U0GROUPIE")
+    assert h.slack.calls_to("usergroups.users.list")

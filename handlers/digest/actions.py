@@ -29,6 +29,7 @@ from handlers.digest.message_state import (
     update_message,
 )
 from handlers.digest.theme_actions import theme_state_blocks
+from handlers.owner_groups import group_members
 from storage.models import Owner
 
 Json = dict[str, Any]
@@ -68,11 +69,7 @@ class DigestActions:
         return self.store.get_owner(theme.owner_id)
 
     def _allowed(self, client: WebClient, body: Json, owner: Owner | None) -> bool:
-        user = body["user"]["id"]
-        admins = self.runtime.settings.admins
-        if owner is not None and can_act(owner, user, admins):
-            return True
-        if owner is None and user in admins:
+        if self._may_act(owner, body["user"]["id"], client):
             return True
         whose = f"*{escape(owner.name)}*" if owner else "its owner"
         self._tell(
@@ -80,10 +77,12 @@ class DigestActions:
         )
         return False
 
-    def _may_act(self, owner: Owner | None, user_id: str) -> bool:
+    def _may_act(self, owner: Owner | None, user_id: str, client: WebClient) -> bool:
         """The owner check without a reply (a modal submission answers with its errors)."""
         admins = self.runtime.settings.admins
-        return can_act(owner, user_id, admins) if owner else user_id in admins
+        if owner is None:
+            return user_id in admins
+        return can_act(owner, user_id, admins, groups=group_members(self.runtime, client))
 
     def _tell_in(self, client: WebClient, channel: str, user: str, text: str) -> None:
         """An ephemeral reply in a given channel (a modal submission has none of its own)."""

@@ -12,7 +12,6 @@ from slack_sdk import WebClient
 
 from bot.digest.owner_actions import approved_line
 from bot.mrkdwn import escape, truncate
-from bot.owners import can_act
 from bot.vocabulary import ModalBlock
 from handlers.digest.actions import DigestActions, Json, id_from
 from handlers.digest.message_state import (
@@ -24,7 +23,6 @@ from handlers.digest.message_state import (
 )
 from handlers.digest.theme_actions import approve_button, state_context, undo_approve_button
 from handlers.digest.verified_views import approve_modal, option_value
-from storage.models import Owner
 
 
 class ApproveCorrection(DigestActions):
@@ -58,7 +56,7 @@ class ApproveCorrection(DigestActions):
         feedback = self.store.get_feedback(feedback_id) if feedback_id is not None else None
         owner = self._owner_of_theme(feedback.theme_id) if feedback else None
         user = body["user"]
-        if feedback is None or feedback_id is None or not self._may(owner, user["id"]):
+        if feedback is None or feedback_id is None or not self._may_act(owner, user["id"], client):
             ack(response_action="errors", errors={ModalBlock.ANSWER: "You can't approve this."})
             return
         values = view["state"]["values"]
@@ -111,10 +109,6 @@ class ApproveCorrection(DigestActions):
             return replace_blocks(set_accessory(blocks, section, button), ids, [line])
 
         self._refresh(client, user, where, change)
-
-    def _may(self, owner: Owner | None, user_id: str) -> bool:
-        admins = self.runtime.settings.admins
-        return can_act(owner, user_id, admins) if owner else user_id in admins
 
     def _question_of(self, answer_id: int) -> str:
         answer = self.store.get_answer(answer_id)

@@ -111,8 +111,7 @@ class VerifiedActions(DigestActions):
         verified_id = id_from(view.get("private_metadata"))
         verified = self.store.get_verified(verified_id) if verified_id is not None else None
         owner = self.store.get_owner(verified.owner_id) if verified and verified.owner_id else None
-        admins = self.runtime.settings.admins
-        allowed = can_act(owner, user, admins) if owner else user in admins
+        allowed = self._may_act(owner, user, client)
         field = view["state"]["values"].get(ModalBlock.ANSWER, {}).get(ModalBlock.ANSWER) or {}
         text = str(field.get("value") or "").strip()
         if verified is None or verified_id is None or not allowed or not text:

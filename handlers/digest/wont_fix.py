@@ -59,7 +59,7 @@ class WontFix(DigestActions):
         view, user = body["view"], body["user"]["id"]
         theme_id = id_from(view.get("private_metadata"))
         owner = self._owner_of_theme(theme_id)
-        if theme_id is None or not self._may_act(owner, user):
+        if theme_id is None or not self._may_act(owner, user, client):
             ack(response_action="errors", errors={ModalBlock.REASON: "You can't close this theme."})
             return
         ack()

@@ -18,7 +18,7 @@ from slack_sdk.models.blocks import ContextBlock, MarkdownTextObject, SectionBlo
 from bot.owners import can_act
 from bot.runtime import Runtime
 from bot.vocabulary import ActionId
-from handlers.feedback.urgent_groups import group_members
+from handlers.owner_groups import group_members
 
 Body = dict[str, Any]
 log = logging.getLogger(__name__)

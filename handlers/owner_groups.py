@@ -1,4 +1,8 @@
-"""Members of the owners' Slack user groups, from `usergroups.users.list`, cached per runtime."""
+"""Members of the owners' Slack user groups, from `usergroups.users.list`, cached per runtime.
+
+Every owner-only control (digest buttons and modals, urgent pings) asks `can_act` with this
+cache, so a user group listed in the owners file works the same everywhere.
+"""
 
 from __future__ import annotations
 
