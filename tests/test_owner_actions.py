@@ -334,7 +334,9 @@ def test_a_user_group_member_may_act_on_the_digest(h: AppHarness, tmp_path: Path
     assert not h.slack.calls_to("views.open")
     _click(h, ActionId.WONT_FIX, user="U0GROUPIE")
     view = _opened_view(h)
-    empty = {ModalBlock.REASON: {ModalBlock.REASON: {"type": "plain_text_input", "value": None}}}
+    empty: dict[str, Any] = {
+        ModalBlock.REASON: {ModalBlock.REASON: {"type": "plain_text_input", "value": None}}
+    }
     _submit(h, ActionId.WONT_FIX_MODAL, view, empty, user="U0GROUPIE")
     assert "<@U0GROUPIE>" in _updates(h, 1)[-1]
     theme = h.runtime.store.get_theme(_theme_id(h))

@@ -189,6 +189,13 @@ def test_owners_command_for_admins_only(store: Store, clock: ManualClock, tmp_pa
             "Added owner *Finance* → `C0FIN`."
         )
         assert route_owner(store, "C0X", "Where do expenses go?").name == "Finance"  # type: ignore[union-attr]
+        with_group = OWNERS_TOML.replace('members = ["U0OWNER2"]', 'usergroups = ["S0PEOPLE"]')
+        install_owners(store, tmp_path, with_group)
+        assert run('owners add "People team" U0OWNER1 topics=vacation') == (
+            "Updated owner *People team* → `U0OWNER1`."
+        )
+        updated = store.owner_by_name("People team")
+        assert updated is not None and updated.member_groups == ["S0PEOPLE"]  # kept, not cleared
         assert run('owners default "Finance"') == "*Finance* is now the default owner."
         assert [o.name for o in store.list_owners() if o.is_default] == ["Finance"]
         assert run('owners remove "People team"') == "Removed *People team*."

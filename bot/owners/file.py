@@ -163,7 +163,7 @@ class _Reader:
 
 
 _LAST = 1 << 30  # problems of the whole file come after those with a line
-_TABLES = 'the file holds [[owner]] tables with name = "..." and slack = "U..." (docs/digest.md)'
+_TABLES = 'the file holds [[owner]] tables with name = "..." and slack = "U..." (docs/owners.md)'
 
 
 def _close(key: str, choices: tuple[str, ...]) -> str | None:

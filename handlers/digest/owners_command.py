@@ -93,6 +93,7 @@ def _add(store: Store, args: list[str]) -> str:
         channels=lists["channels"],
         topics=lists["topics"],
         members=tuple(existing.members) if existing else (),
+        member_groups=tuple(existing.member_groups) if existing else (),
         is_default=existing.is_default if existing else False,
     )
     store.upsert_owner(spec)
