@@ -322,6 +322,6 @@ def test_a_confirmed_paraphrase_becomes_a_variant_of_the_verified_answer(
         assert CARRY_OVER in str(notice["blocks"])
         _press(h, notice, ActionId.FIX_RIGHT, "U0R4", "D0R4")
         _press(h, _notice(h, "U0R1")[0], ActionId.FIX_RIGHT, "U0R1", "D0R1")  # from knowledge
-        h.slack.wait_for("chat.update", count=2)
+        h.slack.wait_for("chat.update", count=3)  # the digest (confirmed), then both replies
         variants = store.verified_variants([verified_id])[verified_id]
         assert paraphrase in variants and PASSES not in variants
