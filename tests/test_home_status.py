@@ -161,7 +161,7 @@ def test_a_checked_fix_shows_each_reporter_what_it_did_for_them(
             h, "U0R3", CHANGED
         )
         _press(h, _notice(h, "U0R3")[0], ActionId.FIX_RIGHT, "U0R3", "D0R3")
-        h.slack.wait_for("chat.update", count=1)
+        h.slack.wait_for("chat.update", count=2)  # the digest (confirmed), then the reply
         # The "Yes" is a thumbs up on the new answer: thanked; the flag says confirmed by you.
         vote, flag = flag_texts(open_home(h, "U0R3"), CHANGED)
         assert vote.startswith("*Thumbs up*") and "thanks for the thumbs up" in vote
