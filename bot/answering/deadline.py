@@ -90,6 +90,8 @@ def _attempt(
         if item is None:
             return None
         if isinstance(item, ProviderError):
+            if clock() >= deadline:  # the SDK's own timeout (the same budget) won the race
+                return _Failure(f"timeout after {budget:.1f}s", False, True)
             return _Failure(str(item), item.retryable, False)
         parts.append(item)
         on_chunk(item)
