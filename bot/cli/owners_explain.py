@@ -8,21 +8,14 @@ from typing import Protocol
 import click
 
 from bot.owners import explain_route, is_user_id
+from bot.owners.routing import Routable
 
 
-class _Destined(Protocol):
+class _Destined(Routable, Protocol):
     """An owner as routing reads it, plus where its digest and pings go."""
 
     @property
-    def name(self) -> str: ...
-    @property
     def slack_id(self) -> str: ...
-    @property
-    def channels(self) -> Sequence[str]: ...
-    @property
-    def topics(self) -> Sequence[str]: ...
-    @property
-    def is_default(self) -> bool: ...
 
 
 def explain_line(owners: Sequence[_Destined], question: str, channel_id: str) -> str:

@@ -30,7 +30,7 @@ from handlers.digest.message_state import (
 )
 from handlers.digest.theme_actions import theme_state_blocks
 from handlers.owner_groups import group_members
-from storage.models import Owner
+from storage.models import Owner, Theme
 
 Json = dict[str, Any]
 log = logging.getLogger(__name__)
@@ -64,9 +64,24 @@ class DigestActions:
 
     def _owner_of_theme(self, theme_id: int | None) -> Owner | None:
         theme = self.store.get_theme(theme_id) if theme_id is not None else None
+        return self._owner_of(theme)
+
+    def _owner_of(self, theme: Theme | None) -> Owner | None:
         if theme is None or theme.owner_id is None:
             return None
         return self.store.get_owner(theme.owner_id)
+
+    def _owned_theme(
+        self, client: WebClient, body: Json, theme_id: int | None, missing: str | None = None
+    ) -> Theme | None:
+        """The clicked theme when it exists and the clicker may act on it; else None, after
+        telling them why (`missing`, when given, for a theme that no longer exists)."""
+        theme = self.store.get_theme(theme_id) if theme_id is not None else None
+        if theme is None:
+            if missing:
+                self._tell(client, body, missing)
+            return None
+        return theme if self._allowed(client, body, self._owner_of(theme)) else None
 
     def _allowed(self, client: WebClient, body: Json, owner: Owner | None) -> bool:
         if self._may_act(owner, body["user"]["id"], client):
@@ -122,11 +137,11 @@ class DigestActions:
         ack()
         action = body["actions"][0]
         theme_id = id_from(action.get("block_id"))
-        theme = self.store.get_theme(theme_id) if theme_id is not None else None
         assignee = action.get("selected_user")
-        if theme is None or theme_id is None or not assignee:
+        if not assignee or theme_id is None:
             return
-        if not self._allowed(client, body, self._owner_of_theme(theme_id)):
+        theme = self._owned_theme(client, body, theme_id)
+        if theme is None:
             return
         self.store.assign_theme(theme_id, assignee)
         label = truncate(escape(theme.label), 150)
@@ -141,10 +156,8 @@ class DigestActions:
         """Hide a theme from the next digest (snoozed until the end of the current week)."""
         ack()
         theme_id = id_from(body["actions"][0].get("value"))
-        theme = self.store.get_theme(theme_id) if theme_id is not None else None
+        theme = self._owned_theme(client, body, theme_id)
         if theme is None or theme_id is None:
-            return
-        if not self._allowed(client, body, self._owner_of_theme(theme_id)):
             return
         week = week_containing(self.runtime.clock(), self.runtime.settings.timezone)
         self.store.snooze_theme(theme_id, week.end)

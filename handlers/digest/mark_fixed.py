@@ -25,11 +25,8 @@ class MarkFixed(DigestActions):
         """Replay the theme's flagged questions and ask the owner to confirm what they show."""
         ack()
         theme_id = id_from(body["actions"][0].get("value"))
-        theme = self.store.get_theme(theme_id) if theme_id is not None else None
+        theme = self._owned_theme(client, body, theme_id, "That theme no longer exists.")
         if theme is None or theme_id is None:
-            self._tell(client, body, "That theme no longer exists.")
-            return
-        if not self._allowed(client, body, self._owner_of_theme(theme_id)):
             return
         label = truncate(escape(theme.label), 150)
         # With a model this takes a while (each question is answered and judged): say so first.

@@ -44,11 +44,8 @@ class WontFix(DigestActions):
         """Open the reason modal first (the trigger id lasts 3 seconds), owners only."""
         ack()
         theme_id = id_from(body["actions"][0].get("value"))
-        theme = self.store.get_theme(theme_id) if theme_id is not None else None
+        theme = self._owned_theme(client, body, theme_id, "That theme no longer exists.")
         if theme is None or theme_id is None:
-            self._tell(client, body, "That theme no longer exists.")
-            return
-        if not self._allowed(client, body, self._owner_of_theme(theme_id)):
             return
         where = clicked_message(body)
         metadata = f"{where.metadata}:{theme_id}" if where is not None else str(theme_id)
