@@ -11,6 +11,8 @@ from sqlalchemy import Engine, create_engine, event
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+PG_CONNECT_TIMEOUT_S = 3
+PG_POOL_TIMEOUT_S = 3
 
 
 def normalize_url(url: str) -> str:
@@ -31,7 +33,39 @@ def make_engine(url: str) -> Engine:
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        # Room for the event workers, the heartbeat, the services and the ack path at once;
+        # waiting longer than Slack's 3 s ack window for a connection is never useful.
+        pool_size=10,
+        max_overflow=20,
+        pool_timeout=PG_POOL_TIMEOUT_S,
+        # A server that doesn't answer fails in seconds, so the ack path can say 503 in time.
+        connect_args={"connect_timeout": PG_CONNECT_TIMEOUT_S},
+    )
+
+
+UNREACHABLE_HINTS = (
+    "connection refused",
+    "could not connect",
+    "timeout expired",
+    "timed out",
+    "server closed the connection",
+    "connection reset",
+    "the database system is starting up",
+    "the database system is shutting down",
+    "no route to host",
+    "network is unreachable",
+    "name or service not known",
+    "temporary failure in name resolution",
+)
+
+
+def is_unreachable(error: BaseException) -> bool:
+    """True when `error` says the server can't be reached now (not a wrong URL or password)."""
+    text = str(getattr(error, "orig", None) or error).lower()
+    return any(hint in text for hint in UNREACHABLE_HINTS)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

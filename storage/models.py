@@ -19,12 +19,14 @@ class ProcessedEvent(SQLModel, table=True):
     __tablename__ = "processed_event"
     id: int | None = Field(default=None, primary_key=True)
     event_id: str = Field(unique=True, max_length=255)
-    kind: str = Field(max_length=64)
+    kind: str = Field(max_length=64, index=True)
     status: str = Field(default="received", max_length=16, index=True)
     payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     attempts: int = 0
     received_at: datetime = Field(index=True)  # retention deletes by age (bot/retention.py)
     started_at: datetime | None = None
+    lease_until: datetime | None = None
+    """While `processing`: the worker renews this; once past, others may retake the event."""
     finished_at: datetime | None = None
 
 
@@ -39,6 +41,8 @@ class Question(SQLModel, table=True):
     message_ts: str = Field(default="", max_length=32)
     via: str = Field(default="mention", max_length=16)
     event_id: str | None = Field(default=None, max_length=255, index=True)
+    reply_ts: str = Field(default="", max_length=32)
+    """The ts of the reply message, recorded as soon as it exists (before the answer streams)."""
     created_at: datetime = Field(index=True)
 
 

@@ -7,6 +7,7 @@ from storage.queries.answers import AnswerQueries
 from storage.queries.asking import AskingQueries
 from storage.queries.base import StoreBase
 from storage.queries.digest import DigestQueries
+from storage.queries.event_queue import EventQueueQueries
 from storage.queries.events import EventQueries
 from storage.queries.feedback import FeedbackQueries
 from storage.queries.feedback_views import FeedbackViewQueries
@@ -21,6 +22,7 @@ from storage.queries.verified import VerifiedQueries
 
 class Store(
     EventQueries,
+    EventQueueQueries,
     AnswerQueries,
     FeedbackQueries,
     FeedbackViewQueries,

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, update
+from sqlalchemy import insert, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
+from storage.engine import SQLITE_BUSY_TIMEOUT_MS
 from storage.models import ProcessedEvent
 from storage.queries.base import StoreBase, as_utc
 
@@ -19,14 +20,52 @@ class EventQueries(StoreBase):
     Only `received` and `processing` rows keep their payload (handlers/resume.py needs it).
     """
 
-    def claim_event(self, event_id: str, kind: str, payload: dict[str, Any]) -> bool:
-        """Record a delivery; False when any replica already recorded this event id."""
+    def claim_event(
+        self,
+        event_id: str,
+        kind: str,
+        payload: dict[str, Any],
+        *,
+        lock_wait_ms: int | None = None,
+    ) -> bool:
+        """Record a delivery; False when any replica already recorded this event id.
+
+        `lock_wait_ms` bounds how long SQLite waits for another writer's lock (the ack path
+        must answer within Slack's 3 s; a timeout raises OperationalError, answered 503).
+        """
+        if lock_wait_ms is not None and self.dialect == "sqlite":
+            return self._claim_within(event_id, kind, payload, lock_wait_ms)
         row = ProcessedEvent(event_id=event_id, kind=kind, payload=payload, received_at=self.now())
         try:
             with self.session() as session:
                 session.add(row)
         except IntegrityError:
             return False
+        return True
+
+    def _claim_within(
+        self, event_id: str, kind: str, payload: dict[str, Any], lock_wait_ms: int
+    ) -> bool:
+        """`claim_event` on SQLite with this connection's busy timeout set to `lock_wait_ms`."""
+        values = {
+            "event_id": event_id,
+            "kind": kind,
+            "payload": payload,
+            "received_at": self.now(),
+            "status": "received",
+            "attempts": 0,
+        }
+        with self.engine.connect() as connection:
+            connection.exec_driver_sql(f"PRAGMA busy_timeout={int(lock_wait_ms)}")
+            try:
+                connection.execute(insert(ProcessedEvent).values(**values))
+                connection.commit()
+            except IntegrityError:
+                return False
+            finally:
+                connection.rollback()
+                connection.exec_driver_sql(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+                connection.commit()
         return True
 
     def take_event(self, event_id: str, stale_before: datetime | None = None) -> bool:
@@ -37,10 +76,14 @@ class EventQueries(StoreBase):
         """
         waiting = col(ProcessedEvent.status) == "received"
         if stale_before is not None:
-            stale = (col(ProcessedEvent.status) == "processing") & (
-                col(ProcessedEvent.started_at) < as_utc(stale_before)
+            processing = col(ProcessedEvent.status) == "processing"
+            stale = (
+                processing
+                & col(ProcessedEvent.lease_until).is_(None)
+                & (col(ProcessedEvent.started_at) < as_utc(stale_before))
             )
-            waiting = or_(waiting, stale)
+            expired = processing & (col(ProcessedEvent.lease_until) < self.now())
+            waiting = or_(waiting, stale, expired)
         statement = (
             update(ProcessedEvent)
             .where(col(ProcessedEvent.event_id) == event_id, waiting)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import text, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import col
@@ -22,15 +24,21 @@ class TransportQueries(StoreBase):
             return False
         return True
 
-    def release_event(self, event_id: str) -> None:
-        """Put an event a worker gave up on back to `received`, so a later sweep retries it."""
+    def release_event(self, event_id: str, *, retry_after_s: float | None = None) -> None:
+        """Put an event a worker gave up on back to `received`, so a worker retries it.
+
+        With `retry_after_s`, no worker takes it before then (a backoff after a failure).
+        """
+        not_before = None
+        if retry_after_s is not None:
+            not_before = self.now() + timedelta(seconds=retry_after_s)
         statement = (
             update(ProcessedEvent)
             .where(
                 col(ProcessedEvent.event_id) == event_id,
                 col(ProcessedEvent.status) == "processing",
             )
-            .values(status="received", started_at=None)
+            .values(status="received", started_at=None, lease_until=not_before)
         )
         with self.session() as session:
             session.exec(statement)
