@@ -49,12 +49,18 @@ def make_client(runtime: Runtime) -> WebClient:
 
 
 def build_app(
-    runtime: Runtime, *, client: WebClient | None = None, synchronous: bool = False
+    runtime: Runtime,
+    *,
+    client: WebClient | None = None,
+    synchronous: bool = False,
+    hand_off: Callable[[], None] | None = None,
 ) -> App:
     """The Bolt app for both Socket Mode and HTTP mode.
 
-    `synchronous=True` runs every listener, lazy ones included, inside `dispatch`: handlers/
-    resume.py needs to know when a re-dispatched event has been handled.
+    `synchronous=True` runs every listener, lazy ones included, inside `dispatch`: the event
+    workers (handlers/workers.py) need to know when an event has been handled. `hand_off`
+    (the workers' `notify`) makes Events API deliveries recorded and acked only, for the
+    workers to run; without it their listeners run here.
     """
     settings = runtime.settings
     app = App(
@@ -65,7 +71,7 @@ def build_app(
         listener_executor=InlineExecutor() if synchronous else None,
     )
     # The exactly-once middleware must come before any listener package's middleware.
-    middleware.register(app, runtime)
+    middleware.register(app, runtime, hand_off)
     ask.register(app, runtime)
     feedback.register(app, runtime)
     digest.register(app, runtime)

@@ -25,7 +25,7 @@ def test_every_bot_runs_every_background_service(
 ) -> None:
     plain = assemble(_runtime(store, clock, slack.api_url))
     assert plain.services.names() == [
-        "resume sweeper",
+        "event workers",
         "digest scheduler",
         "verified review",
         "retention",

@@ -68,7 +68,7 @@ def test_serve_posts_each_owners_digest_on_its_schedule(
     proc = _serve(database_url, slack, tmp_path)
     stderr = StderrLines(proc)
     try:
-        stderr.wait_for("background services: resume sweeper, digest scheduler")
+        stderr.wait_for("background services: event workers, digest scheduler")
         line = stderr.wait_for(f"digest {week} sent by the schedule")
     finally:
         code = stop(proc)

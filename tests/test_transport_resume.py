@@ -1,4 +1,4 @@
-"""Exactly-once processing across crashes: run_once, the resume pass, the database going down."""
+"""Exactly-once processing across crashes: run_once, the queue's leases, the database going down."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from bot.clock import ManualClock
 from bot.runtime import Runtime
 from handlers.app import build_app
 from handlers.middleware import MAX_ATTEMPTS, run_once
-from handlers.resume import resume_unfinished
+from handlers.middleware.events import RETRY_AFTER_S
+from handlers.resume import LEASE_S, resume_unfinished
 from storage import Store, make_engine
 from tests.fakes import FakeSlackApi, payloads
 from tests.fakes.transport import AckOnly, Probe, http_get, serving
@@ -78,13 +79,40 @@ def test_failed_work_is_retried_then_marked_failed(runtime: Runtime) -> None:
     assert row is not None and (row.status, row.attempts) == ("failed", MAX_ATTEMPTS)
 
 
-def test_failure_then_success_answers_once(runtime: Runtime) -> None:
+def test_failure_then_success_answers_once(runtime: Runtime, clock: ManualClock) -> None:
     event_id = record(runtime, payloads.app_mention("<@UBOT> second time lucky"))
     probe = Probe(runtime, fail_times=1)
     app = resume_app(runtime, probe)
-    reports = [resume_unfinished(runtime, app) for _ in range(3)]
-    assert [r.dispatched for r in reports] == [1, 1, 0]
+    first = resume_unfinished(runtime, app)
+    backing_off = resume_unfinished(runtime, app)  # a failed event waits before its retry
+    assert runtime.store.event_backlog() == (0, 0, 1)
+    clock.advance(timedelta(seconds=RETRY_AFTER_S + 1))
+    reports = [first, backing_off, resume_unfinished(runtime, app), resume_unfinished(runtime, app)]
+    assert [r.dispatched for r in reports] == [1, 0, 1, 0]
     assert probe.done == [event_id]
+
+
+def test_a_dead_workers_lease_runs_out_and_another_takes_the_event(
+    runtime: Runtime, clock: ManualClock
+) -> None:
+    event_id = record(runtime, payloads.app_mention("<@UBOT> who was on this?"))
+    claimed = runtime.store.next_event(lease_s=LEASE_S)  # a worker that is then killed
+    assert claimed is not None and claimed.event_id == event_id
+    probe = Probe(runtime)
+    app = resume_app(runtime, probe)
+    assert resume_unfinished(runtime, app).dispatched == 0  # its lease still holds
+    clock.advance(timedelta(seconds=LEASE_S + 1))
+    assert resume_unfinished(runtime, app).dispatched == 1
+    assert probe.done == [event_id]
+
+
+def test_a_live_workers_heartbeat_keeps_its_event(runtime: Runtime, clock: ManualClock) -> None:
+    event_id = record(runtime, payloads.app_mention("<@UBOT> a long answer"))
+    assert runtime.store.next_event(lease_s=LEASE_S) is not None
+    for _ in range(4):  # two minutes of heartbeats, each before the lease runs out
+        clock.advance(timedelta(seconds=LEASE_S / 2))
+        assert runtime.store.renew_leases([event_id], lease_s=LEASE_S) == 1
+    assert resume_unfinished(runtime, resume_app(runtime, Probe(runtime))).dispatched == 0
 
 
 def test_processing_is_left_alone_until_stale(runtime: Runtime, clock: ManualClock) -> None:
@@ -95,16 +123,6 @@ def test_processing_is_left_alone_until_stale(runtime: Runtime, clock: ManualClo
     assert resume_unfinished(runtime, app).dispatched == 0
     clock.advance(timedelta(hours=1))  # that worker died long ago
     assert resume_unfinished(runtime, app).dispatched == 1
-    assert probe.done == [event_id]
-
-
-def test_periodic_pass_skips_recent_events(runtime: Runtime, clock: ManualClock) -> None:
-    event_id = record(runtime, payloads.app_mention("<@UBOT> just arrived"))
-    probe = Probe(runtime)
-    app = resume_app(runtime, probe)
-    assert resume_unfinished(runtime, app, min_age_s=120).dispatched == 0
-    clock.advance(timedelta(minutes=3))
-    assert resume_unfinished(runtime, app, min_age_s=120).dispatched == 1
     assert probe.done == [event_id]
 
 

@@ -18,7 +18,7 @@ from slack_sdk import WebClient
 
 from bot.answering.reload import KnowledgeWatcher
 from bot.clock import system_clock
-from bot.composition.services import BackgroundService, Services
+from bot.composition.services import BackgroundService, Service, Services
 from bot.digest.delivery import Delivery
 from bot.digest.period import Period
 from bot.retention import RetentionJob
@@ -29,7 +29,7 @@ from handlers.app import build_app, make_client
 from handlers.digest.send import send_digests
 from handlers.digest.verified_review import REVIEW_LOOK_S, verified_review
 from handlers.feedback.urgent_flush import UrgentPingFlusher
-from handlers.resume import ResumeReport, ResumeSweeper
+from handlers.workers import EventWorkers
 
 log = logging.getLogger(__name__)
 RETENTION_FIRST_S = 60.0
@@ -45,18 +45,18 @@ class RunningBot:
     runtime: Runtime
     client: WebClient
     app: App
-    sweeper: ResumeSweeper
+    workers: EventWorkers
     services: Services
     started: bool = field(default=False, init=False)
 
-    def start(self) -> ResumeReport:
-        """Resume what an earlier run left unfinished, then start every background service."""
-        report = self.sweeper.run_now()
-        if report.dispatched:
-            log.info("resumed %d unfinished event(s) at start", report.dispatched)
+    def start(self) -> None:
+        """Start every background service, the event workers first.
+
+        The workers take what an earlier run left unfinished from the database as they take
+        new events: start-up does not wait for it, and a database blip can't stop it.
+        """
         self.services.start()
         self.started = True
-        return report
 
     def reload_knowledge(self) -> None:
         """Look at the knowledge folder now (SIGHUP) instead of at the next interval."""
@@ -81,16 +81,17 @@ def assemble(
     it); `send_digest` replaces posting through Slack (the demo keeps what it posts).
     """
     client = make_client(runtime)
-    app = build_app(runtime, client=client, synchronous=synchronous)
-    sweeper = ResumeSweeper(runtime, client)
+    workers = EventWorkers(runtime, client, answer_workers=runtime.settings.workers)
+    hand_off = None if synchronous else workers.notify
+    app = build_app(runtime, client=client, synchronous=synchronous, hand_off=hand_off)
 
     def post_through_slack(period: Period) -> object:
         deliveries = send_digests(runtime, client, period)
         log_deliveries(period, deliveries)
         return deliveries
 
-    services = background_services(runtime, sweeper, send_digest or post_through_slack)
-    return RunningBot(runtime, client, app, sweeper, services)
+    services = background_services(runtime, workers, send_digest or post_through_slack)
+    return RunningBot(runtime, client, app, workers, services)
 
 
 def log_deliveries(period: Period, deliveries: list[Delivery]) -> None:
@@ -100,17 +101,18 @@ def log_deliveries(period: Period, deliveries: list[Delivery]) -> None:
     log.info("digest %s sent by the schedule: %s", period.key, summary or "no owners")
 
 
-def background_services(runtime: Runtime, sweeper: ResumeSweeper, send: Send) -> Services:
+def background_services(runtime: Runtime, workers: EventWorkers, send: Send) -> Services:
     """Every background service a running bot has, in start order."""
     settings = runtime.settings
     scheduler = DigestScheduler(
         send, runtime.clock, schedule=settings.digest_schedule, timezone=settings.timezone
     )
-    services = [
-        BackgroundService(sweeper, sweeper.every_s),
+    client = workers.app.client
+    services: list[Service] = [
+        workers,
         # First look at once: a digest that fell due while no replica ran is sent at start.
         BackgroundService(scheduler, DIGEST_LOOK_S, first_after_s=0.0),
-        BackgroundService(verified_review(runtime, sweeper.app.client), REVIEW_LOOK_S),
+        BackgroundService(verified_review(runtime, client), REVIEW_LOOK_S),
         # Soon after start too: a bot restarted more often than hourly still purges.
         BackgroundService(
             RetentionJob(runtime.store, settings.retention_days, runtime.clock),
@@ -118,7 +120,7 @@ def background_services(runtime: Runtime, sweeper: ResumeSweeper, send: Send) ->
             first_after_s=RETENTION_FIRST_S,
         ),
         # Urgent pings that waited for their owner's interval go out within a minute of it.
-        BackgroundService(urgent := UrgentPingFlusher(runtime, sweeper.app.client), urgent.every_s),
+        BackgroundService(urgent := UrgentPingFlusher(runtime, client), urgent.every_s),
     ]
     if settings.knowledge_dir is not None:
         watcher = KnowledgeWatcher(runtime, settings.knowledge_dir)
@@ -134,7 +136,10 @@ def compose(
     clock: Callable[[], datetime] = system_clock,
 ) -> RunningBot:
     """Connect the database, load knowledge and provider, and assemble the bot."""
-    return assemble(build_runtime(settings, clock=clock, instance_id=instance_id))
+    runtime = build_runtime(
+        settings, clock=clock, instance_id=instance_id, wait_for_database_s=settings.database_wait_s
+    )
+    return assemble(runtime)
 
 
 def send_now(settings: Settings, period: Period, *, instance_id: str) -> list[Delivery]:

@@ -92,20 +92,49 @@ class BackgroundService:
         return self.every_s if asked is None else asked
 
 
+class Service(Protocol):
+    """What `Services` runs: a `BackgroundService`, or a pool such as the event workers."""
+
+    @property
+    def name(self) -> str:
+        """What the logs call it."""
+        ...
+
+    def start(self) -> None:
+        """Start in the background."""
+        ...
+
+    def wake(self) -> None:
+        """Work now rather than at the next interval."""
+        ...
+
+    def stop(self) -> None:
+        """Ask to stop (returns at once)."""
+        ...
+
+    def join(self, timeout: float) -> bool:
+        """Wait for the end; True when it ended."""
+        ...
+
+    def tick_now(self) -> None:
+        """One pass in the caller's thread."""
+        ...
+
+
 class Services:
     """Every background service of one running bot, started and stopped together."""
 
-    def __init__(self, services: Sequence[BackgroundService]) -> None:
+    def __init__(self, services: Sequence[Service]) -> None:
         self._services = list(services)
 
-    def __iter__(self) -> Iterator[BackgroundService]:
+    def __iter__(self) -> Iterator[Service]:
         return iter(self._services)
 
     def names(self) -> list[str]:
         """The services' names, in start order."""
         return [service.name for service in self._services]
 
-    def get(self, name: str) -> BackgroundService:
+    def get(self, name: str) -> Service:
         """The service called `name` (KeyError if there is none)."""
         for service in self._services:
             if service.name == name:

@@ -18,6 +18,7 @@ from bot.asking import AskRequest, AskResult, ask
 from bot.runtime import Runtime
 from handlers.ask.message import question_quote
 from handlers.ask.sink import SlackAnswerSink
+from handlers.middleware.events import queued_command_id
 from handlers.slack_text import plain_text
 
 LOOKING_IT_UP = "Looking that up…"
@@ -28,7 +29,7 @@ logger = logging.getLogger(__name__)
 
 def command_event_id(command: Payload) -> str:
     """A stable id for one slash-command invocation (commands have no event_id)."""
-    return f"command:{command.get('trigger_id', '')}"
+    return queued_command_id(command)
 
 
 CANNOT_POST_HERE = frozenset({"not_in_channel", "channel_not_found", "is_archived"})

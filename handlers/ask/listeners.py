@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.runtime import Runtime
 from bot.vocabulary import ActionId
-from handlers.ask.command import command_ack_text, process_ask_command
+from handlers.ask.command import command_ack_text, command_event_id, process_ask_command
 from handlers.ask.events import answer_event_once
+from handlers.middleware.events import QUEUED, is_held, run_once
 
 
 def register_listeners(app: App, runtime: Runtime) -> None:
@@ -34,8 +35,21 @@ def register_listeners(app: App, runtime: Runtime) -> None:
     def ack_ask(ack: Ack, command: dict[str, Any]) -> None:
         ack(text=command_ack_text(command))
 
-    def on_ask_command(command: dict[str, Any], client: WebClient) -> None:
-        """Post the question in the channel and answer it in that message's thread."""
+    def on_ask_command(command: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        """Post the question in the channel and answer it in that message's thread.
+
+        A command the middleware queued is left to the event workers; a worker's run goes
+        through `run_once` (retried after a failure), an unqueued one runs here.
+        """
+        if context.get(QUEUED):
+            return
+        event_id = command_event_id(command)
+        if is_held(event_id):
+            run_once(runtime, event_id, lambda: _answer(command, client))
+        else:
+            process_ask_command(runtime, client, command)
+
+    def _answer(command: dict[str, Any], client: WebClient) -> None:
         process_ask_command(runtime, client, command)
 
     app.event("app_mention")(ack=ack_event, lazy=[on_app_mention])

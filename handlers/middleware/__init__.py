@@ -5,6 +5,8 @@ The processing contract for listeners is in handlers/middleware/events.py (`run_
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from slack_bolt import App
 
 from bot.runtime import Runtime
@@ -28,7 +30,7 @@ __all__ = [
 ]
 
 
-def register(app: App, runtime: Runtime) -> None:
+def register(app: App, runtime: Runtime, hand_off: Callable[[], None] | None = None) -> None:
     """Add the exactly-once middleware (before any listener package's) and protect the logs."""
     protect_logs()
-    app.use(ExactlyOnceEvents(runtime))
+    app.use(ExactlyOnceEvents(runtime, hand_off))

@@ -16,7 +16,13 @@ from slack_bolt.middleware import Middleware
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.runtime import Runtime
-from handlers.middleware.events import RESUMED, event_id_of
+from handlers.middleware.events import (
+    QUEUED,
+    QUEUED_COMMANDS,
+    RESUMED,
+    event_id_of,
+    queued_command_id,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -45,11 +51,20 @@ def storable(body: Mapping[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in body.items() if key not in SECRET_KEYS}
 
 
-class ExactlyOnceEvents(Middleware):
-    """Record, de-duplicate and filter Events API deliveries; answer `app_rate_limited`."""
+ACK_LOCK_WAIT_MS = 1_000
+"""The longest the ack waits for SQLite's write lock before answering 503 (Slack retries)."""
 
-    def __init__(self, runtime: Runtime) -> None:
+
+class ExactlyOnceEvents(Middleware):
+    """Record, de-duplicate and filter Events API deliveries; answer `app_rate_limited`.
+
+    With `hand_off` (handlers/workers.py), a fresh event is only recorded and acked: the
+    workers take it from the database. Without (the demo, a synchronous app), listeners run.
+    """
+
+    def __init__(self, runtime: Runtime, hand_off: Callable[[], None] | None = None) -> None:
         self.runtime = runtime
+        self.hand_off = hand_off
 
     def process(
         self,
@@ -69,6 +84,8 @@ class ExactlyOnceEvents(Middleware):
             )
             return BoltResponse(status=200, body="")
         if kind != "event_callback":
+            if self.hand_off is not None and not req.context.get(RESUMED):
+                self._queue_command(req, body)
             next()
             return resp
         event = body.get("event") or {}
@@ -78,6 +95,27 @@ class ExactlyOnceEvents(Middleware):
             next()  # handlers/resume.py: recorded long ago, now being processed again
             return resp
         return self._claim(req, resp, next, body, event)
+
+    def _queue_command(self, req: BoltRequest, body: dict[str, Any]) -> None:
+        """Record a queued slash command (e.g. /ask) for the workers before its ack.
+
+        If the database is down the command is not queued and its listener answers it in
+        this process, as without workers: the asker still gets an answer.
+        """
+        kind = QUEUED_COMMANDS.get(str(body.get("command") or ""))
+        if kind is None or not body.get("trigger_id"):
+            return
+        event_id = queued_command_id(body)
+        try:
+            fresh = self.runtime.store.claim_event(
+                event_id, kind, storable(body), lock_wait_ms=ACK_LOCK_WAIT_MS
+            )
+        except SQLAlchemyError as error:
+            logger.error("cannot queue command %s: %s", event_id, type(error).__name__)
+            return
+        req.context[QUEUED] = True
+        if fresh and self.hand_off is not None:
+            self.hand_off()
 
     def _claim(
         self,
@@ -93,7 +131,9 @@ class ExactlyOnceEvents(Middleware):
             next()
             return resp
         try:
-            fresh = self.runtime.store.claim_event(event_id, event_kind(event), storable(body))
+            fresh = self.runtime.store.claim_event(
+                event_id, event_kind(event), storable(body), lock_wait_ms=ACK_LOCK_WAIT_MS
+            )
         except SQLAlchemyError as error:
             # Not acknowledged: Slack redelivers later, when the database may be back.
             logger.error("cannot record event %s: %s", event_id, type(error).__name__)
@@ -101,6 +141,9 @@ class ExactlyOnceEvents(Middleware):
         if not fresh:
             retry = req.headers.get("x-slack-retry-num", [""])[0]
             logger.info("event %s already recorded; skipped (retry %s)", event_id, retry or "-")
+            return BoltResponse(status=200, body="")
+        if self.hand_off is not None:
+            self.hand_off()  # a worker takes it from the database; the ack waits for nothing
             return BoltResponse(status=200, body="")
         next()
         return resp

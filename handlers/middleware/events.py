@@ -33,7 +33,9 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Mapping
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
@@ -44,10 +46,48 @@ from bot.runtime import Runtime
 
 MAX_ATTEMPTS = 3
 MIN_STALE_S = 300.0
+RETRY_AFTER_S = 5.0
+"""A queued event whose work failed is tried again after this many seconds times its attempt."""
 RESUMED = "lastmile_resumed"
 """Context key set on requests that handlers/resume.py re-dispatches (already recorded)."""
+QUEUED = "lastmile_queued"
+"""Context key: this command was recorded for the event workers; its slow listener must not run."""
+QUEUED_COMMANDS = {"/ask": "command.ask"}
+"""Slash commands whose slow part the workers run, and the kind they are recorded as."""
 
 logger = logging.getLogger(__name__)
+_held = threading.local()
+
+
+@contextmanager
+def holding_event(event_id: str, attempt: int) -> Iterator[None]:
+    """Mark `event_id` as already taken by this thread (a worker claimed it from the queue).
+
+    `run_once` inside the block runs the work without taking the event again.
+    """
+    previous = getattr(_held, "event", None)
+    _held.event = (event_id, attempt)
+    try:
+        yield
+    finally:
+        _held.event = previous
+
+
+def is_held(event_id: str) -> bool:
+    """True inside `holding_event(event_id, ...)`: a queue worker runs this event now."""
+    return _held_attempt(event_id) is not None
+
+
+def queued_command_id(body: Mapping[str, Any]) -> str:
+    """The queue's id for one slash-command invocation (commands have no event_id)."""
+    return f"command:{body.get('trigger_id', '')}"
+
+
+def _held_attempt(event_id: str) -> int | None:
+    held: tuple[str, int] | None = getattr(_held, "event", None)
+    if held is not None and held[0] == event_id:
+        return held[1]
+    return None
 
 
 def event_id_of(body: Mapping[str, Any]) -> str:
@@ -76,6 +116,12 @@ def run_once(
     if not event_id:
         work()
         return True
+    held = _held_attempt(event_id)
+    if held is not None:
+        if held > max_attempts:
+            _give_up(runtime, event_id, max_attempts)
+            return False
+        return _work_and_finish(runtime, event_id, work, held, max_attempts)
     store = runtime.store
     try:
         if not store.take_event(event_id, stale_before=runtime.clock() - stale_after(runtime)):
@@ -92,6 +138,14 @@ def run_once(
         logger.error("event %s: database unavailable (%s)", event_id, type(error).__name__)
         return False
     return _work_and_finish(runtime, event_id, work, attempts, max_attempts)
+
+
+def _give_up(runtime: Runtime, event_id: str, max_attempts: int) -> None:
+    logger.error("event %s gave up after %d attempts", event_id, max_attempts)
+    try:
+        runtime.store.finish_event(event_id, "failed")
+    except SQLAlchemyError:
+        logger.error("event %s: could not record giving up", event_id)
 
 
 def _work_and_finish(
@@ -119,6 +173,9 @@ def _after_failure(runtime: Runtime, event_id: str, attempts: int, max_attempts:
     try:
         if attempts >= max_attempts:
             runtime.store.finish_event(event_id, "failed")
+        elif _held_attempt(event_id) is not None:
+            # A queue worker's event: a worker takes it again after a backoff.
+            runtime.store.release_event(event_id, retry_after_s=RETRY_AFTER_S * attempts)
         else:
             runtime.store.release_event(event_id)
     except SQLAlchemyError:

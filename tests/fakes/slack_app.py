@@ -25,6 +25,7 @@ from sqlmodel import col, select
 from bot.answering import Answerer, KnowledgeBase, load_prompt
 from bot.runtime import Runtime
 from bot.settings import Settings
+from handlers.workers import EventWorkers
 from storage import Store
 from storage.models import Answer, Question
 
@@ -43,14 +44,18 @@ class AppHarness:
     sender: SlackSender
     runtime: Runtime
     app: App
+    workers: EventWorkers
 
     def drain(self) -> None:
-        """Wait until every listener and lazy listener already started has finished.
+        """Wait until every recorded event and every click handler already started has finished.
 
-        Bolt submits lazy listeners before it answers the HTTP request, so after a send this
-        waits for that request's slow work too. The executor is shut down: call it once, last.
+        Events are run by the event workers (as in production); clicks and commands by Bolt's
+        lazy listeners, submitted before the HTTP request is answered. Bolt's executor is shut
+        down: call it once, last.
         """
+        assert self.workers.wait_idle(timeout=60), "events still waiting after 60 s"
         self.app.listener_runner.listener_executor.shutdown(wait=True)
+        assert self.workers.wait_idle(timeout=60), "events still waiting after 60 s"
 
 
 @contextmanager
@@ -63,7 +68,7 @@ def running_app(
     answer_timeout_s: float = 10.0,
 ) -> Iterator[AppHarness]:
     """Fake Slack, the real app on a local port, and a signed sender, for one test."""
-    from handlers.app import build_app  # handlers import slack_bolt: only when used
+    from handlers.app import build_app, make_client  # handlers import slack_bolt: when used
 
     with FakeSlackApi() as slack:
         settings = Settings(
@@ -80,14 +85,21 @@ def running_app(
             prompt=load_prompt(),
             clock=clock,
         )
-        app = build_app(runtime)
+        client = make_client(runtime)
+        workers = EventWorkers(runtime, client, poll_s=0.05)
+        app = build_app(runtime, client=client, hand_off=workers.notify)
+        workers.start()
         with serve_wsgi(SlackRequestHandler(app)) as base_url:
             sender = SlackSender(base_url + "/slack/events", SIGNING_SECRET)
-            harness = AppHarness(slack=slack, sender=sender, runtime=runtime, app=app)
+            harness = AppHarness(slack, sender, runtime, app, workers)
             try:
                 yield harness
             finally:
-                harness.drain()  # no listener may outlive the fakes and the database
+                try:
+                    harness.drain()  # no listener may outlive the fakes and the database
+                finally:
+                    workers.stop()
+                    workers.join(10)
 
 
 def write_knowledge(root: Path, files: Mapping[str, str]) -> KnowledgeBase:
