@@ -16,7 +16,7 @@ import argparse
 import statistics
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -101,6 +101,15 @@ class PostWhenComplete:
 
     def reject(self, message: str) -> None:
         """Not used by the bench."""
+
+    def on_reply(self, record: Callable[[str], None]) -> None:
+        """Not used by the bench (no retries)."""
+
+    def resume_at(self, ts: str) -> None:
+        """Not used by the bench (no retries)."""
+
+    def abort(self, notice: str) -> None:
+        """Not used by the bench (no failures)."""
 
 
 def one_run(runtime: Runtime, llm: TimedAnthropic, slack: TimedSlack, mode: str, n: int) -> float:

@@ -14,9 +14,13 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+
 from bot.answering import (
     AnswerOutcome,
     QuestionRejected,
+    Source,
     Turn,
     VerifiedEntry,
     answer_question,
@@ -24,7 +28,7 @@ from bot.answering import (
 )
 from bot.answering.verified_checks import default_checks
 from bot.runtime import Runtime
-from storage.models import Question, VerifiedAnswer
+from storage.models import Answer, Question, VerifiedAnswer
 from storage.queries.base import as_utc
 
 log = logging.getLogger(__name__)
@@ -58,6 +62,18 @@ class AnswerSink(Protocol):
         """Tell the asker why the question cannot be answered as asked."""
         ...
 
+    def on_reply(self, record: Callable[[str], None]) -> None:
+        """Have `record(ts)` called once the reply message exists, before more is shown."""
+        ...
+
+    def resume_at(self, ts: str) -> None:
+        """Show this answer in the reply an earlier attempt started at `ts` (no second reply)."""
+        ...
+
+    def abort(self, notice: str) -> None:
+        """End a reply already started with `notice`, after a failure."""
+        ...
+
 
 @dataclass(frozen=True)
 class AskResult:
@@ -86,8 +102,11 @@ def ask(
     store = runtime.store
     question = _existing_question(runtime, request.event_id)
     if question is not None and question.id is not None:
-        if store.answer_for_question(question.id) is not None:
-            return AskResult(answer_id=None, already_answered=True)
+        prior = store.answer_for_question(question.id)
+        if prior is not None and prior.id is not None:
+            if prior.message_ts:
+                return AskResult(answer_id=None, already_answered=True)
+            return _finish_stored(runtime, question, prior, request, sink)
     history = thread_history(runtime, request.channel_id, request.thread_ts)
     if question is None:
         question = store.add_question(
@@ -99,23 +118,96 @@ def ask(
             via=request.via,
             event_id=request.event_id,
         )
-    outcome = answer_question(
-        text,
-        history,
-        answerer=runtime.answerer,
-        knowledge=runtime.knowledge,
-        verified=verified_entries(runtime),
-        verified_checks=default_checks(runtime.answerer),
-        prompt=runtime.prompt,
-        on_chunk=sink.append,
-        clock=monotonic,
-        deadline_s=runtime.settings.answer_timeout_s,
-    )
-    answer_id = _store_answer(runtime, question, request, outcome)
-    message_ts = sink.finish(answer_id, outcome)
+    assert question.id is not None
+    question_id = question.id
+    if question.reply_ts:
+        sink.resume_at(question.reply_ts)  # an earlier attempt started a reply: replace it
+    sink.on_reply(lambda ts: persist(lambda: store.set_question_reply(question_id, ts)))
+    try:
+        outcome = answer_question(
+            text,
+            history,
+            answerer=runtime.answerer,
+            knowledge=runtime.knowledge,
+            verified=verified_entries(runtime),
+            verified_checks=default_checks(runtime.answerer),
+            prompt=runtime.prompt,
+            on_chunk=sink.append,
+            clock=monotonic,
+            deadline_s=runtime.settings.answer_timeout_s,
+        )
+        answer_id = _store_answer(runtime, question, request, outcome)
+        message_ts = sink.finish(answer_id, outcome)
+    except Exception:
+        sink.abort(UNFINISHED_NOTICE)  # never leave a half-streamed reply open
+        raise
     if message_ts:
-        store.set_answer_message(answer_id, channel_id=request.channel_id, message_ts=message_ts)
+        persist(lambda: _link(runtime, answer_id, request, message_ts))
     return AskResult(answer_id=answer_id, outcome=outcome)
+
+
+UNFINISHED_NOTICE = (
+    "I couldn't finish this answer (a problem on my side). I'm trying again: a complete answer "
+    "will replace this one. If none does within a few minutes, please ask again."
+)
+PERSIST_TRIES = 4
+PERSIST_WAIT_S = 0.5
+
+
+def persist(write: Callable[[], None], *, sleep: Callable[[float], None] = time.sleep) -> None:
+    """Run a small write that must not be lost, riding out a database blip of a few seconds.
+
+    Used where a failure would cost a person something: the reply ts (without it a retry posts
+    a second reply) and the answer's message link (without it every click is dropped). The
+    last failure propagates: the event is retried, and the retry finds what was stored.
+    """
+    for attempt in range(PERSIST_TRIES):
+        try:
+            write()
+            return
+        except (OperationalError, InterfaceError, PoolTimeout):
+            if attempt == PERSIST_TRIES - 1:
+                raise
+            sleep(PERSIST_WAIT_S * 2**attempt)
+
+
+def _link(runtime: Runtime, answer_id: int, request: AskRequest, message_ts: str) -> None:
+    runtime.store.set_answer_message(
+        answer_id, channel_id=request.channel_id, message_ts=message_ts
+    )
+
+
+def _finish_stored(
+    runtime: Runtime, question: Question, prior: Answer, request: AskRequest, sink: AnswerSink
+) -> AskResult:
+    """An answer stored but never linked to its message (a crash or a database cut after the
+    store): finish the reply an earlier attempt started with it, then link it, so clicks and
+    reactions on it count."""
+    assert prior.id is not None
+    outcome = outcome_of(prior)
+    if question.reply_ts:
+        sink.resume_at(question.reply_ts)
+    message_ts = sink.finish(prior.id, outcome)
+    if message_ts:
+        persist(lambda: _link(runtime, prior.id or 0, request, message_ts))
+    log.info("answer %s: finished and linked on a retry", prior.id)
+    return AskResult(answer_id=prior.id, outcome=outcome)
+
+
+def outcome_of(answer: Answer) -> AnswerOutcome:
+    """The outcome a stored answer was made from (to render its message again)."""
+    return AnswerOutcome(
+        text=answer.text,
+        provider=answer.provider,
+        model=answer.model,
+        prompt_version=answer.prompt_version,
+        sources=[Source(**source) for source in answer.sources],
+        confidence=answer.confidence,
+        confidence_line=answer.confidence_line,
+        latency_ms=answer.latency_ms,
+        error=answer.error,
+        verified_answer_id=answer.verified_answer_id,
+    )
 
 
 def _existing_question(runtime: Runtime, event_id: str | None) -> Question | None:

@@ -57,8 +57,10 @@ class StreamingReply:
         recipient_user_id: str | None = None,
         clock: Callable[[], float],
         interval_s: float = UPDATE_INTERVAL_S,
+        on_ts: Callable[[str], None] | None = None,
     ) -> None:
         self.client = client
+        self.on_ts = on_ts  # told the message's ts once it exists, before any more is sent
         self.channel = channel
         self.thread_ts = thread_ts
         self.clock = clock
@@ -76,6 +78,34 @@ class StreamingReply:
             recipient_user_id=recipient_user_id,
             buffer_size=1,
         )
+
+    def resume_at(self, ts: str) -> None:
+        """Replace the message at `ts` (an earlier attempt's partial reply) instead of posting.
+
+        Its stream is stopped first, in case the earlier attempt died before stopping it.
+        """
+        try:
+            self.client.chat_stopStream(channel=self.channel, ts=ts)
+        except (SlackApiError, SlackRequestError) as err:
+            why = err.response.get("error") if isinstance(err, SlackApiError) else "request"
+            log.info("earlier reply %s not streaming any more (%s)", ts, why)
+        self.mode = "fallback"
+        self.ts = ts
+
+    def abort(self, notice: str) -> None:
+        """End a started reply with `notice` after a failure (nothing was posted: no-op)."""
+        if self.ts is None and self._stream.ts is None:
+            return
+        text = f"{escape(self._text)}\n\n_{escape(notice)}_" if self._text else escape(notice)
+        try:
+            if self.mode == "stream" and self._stream.ts is not None:
+                self._stream.stop(markdown_text=f"\n\n_{stream_markdown(notice)}_")
+            else:
+                ts = self.ts or self._stream.ts
+                assert ts is not None
+                self.client.chat_update(channel=self.channel, ts=ts, text=truncate(text, 3_000))
+        except (SlackApiError, SlackRequestError) as err:
+            log.warning("could not end the reply in %s after a failure: %s", self.channel, err)
 
     @property
     def text(self) -> str:
@@ -107,7 +137,7 @@ class StreamingReply:
                     self._stream.append(markdown_text=piece)
                 last = pieces[-1] if pieces else None
                 self._stream.stop(markdown_text=last, blocks=list(stream_blocks))
-                self.ts = self._stream.ts
+                self._known(self._stream.ts)
             except (SlackApiError, SlackRequestError) as err:
                 self._fall_back(err)
         if self.mode == "fallback":
@@ -120,7 +150,7 @@ class StreamingReply:
             for piece in _pieces(self._text[self._sent :]):
                 self._stream.append(markdown_text=piece)
             self._sent = len(self._text)
-            self.ts = self._stream.ts
+            self._known(self._stream.ts)
         except (SlackApiError, SlackRequestError) as err:
             self._fall_back(err)
             self._show_fallback()
@@ -130,7 +160,14 @@ class StreamingReply:
         # The error code only: the whole SlackApiError repeats Slack's response.
         log.info("streaming unavailable in %s, posting and updating instead: %s", self.channel, why)
         self.mode = "fallback"
-        self.ts = self._stream.ts  # a stream that started and then broke is updated in place
+        self._known(self._stream.ts)  # a stream that started and then broke is updated in place
+
+    def _known(self, ts: str | None) -> None:
+        """Record the message's ts; the first time, tell `on_ts` (which may raise: then stop)."""
+        first = self.ts is None and ts is not None
+        self.ts = ts or self.ts
+        if first and ts is not None and self.on_ts is not None:
+            self.on_ts(ts)
 
     def _show_fallback(self, blocks: list[Block] | None = None) -> None:
         text = truncate(escape(self._text), FALLBACK_TEXT_CHARS) or "…"
@@ -138,7 +175,7 @@ class StreamingReply:
             response = self.client.chat_postMessage(
                 channel=self.channel, thread_ts=self.thread_ts, text=text, blocks=blocks
             )
-            self.ts = str(response["ts"])
+            self._known(str(response["ts"]))
         else:
             self.client.chat_update(channel=self.channel, ts=self.ts, text=text, blocks=blocks)
 

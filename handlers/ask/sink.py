@@ -28,6 +28,7 @@ class SlackAnswerSink:
         self.client = client
         self.channel = channel
         self.thread_ts = thread_ts
+        self._on_reply: Callable[[str], None] | None = None
         self.reply = StreamingReply(
             client,
             channel=channel,
@@ -35,7 +36,24 @@ class SlackAnswerSink:
             recipient_team_id=recipient_team_id,
             recipient_user_id=recipient_user_id,
             clock=clock,
+            on_ts=self._reply_exists,
         )
+
+    def on_reply(self, record: Callable[[str], None]) -> None:
+        """Call `record(ts)` as soon as the reply message exists (before more is streamed)."""
+        self._on_reply = record
+
+    def resume_at(self, ts: str) -> None:
+        """Replace the reply an earlier attempt started at `ts` instead of posting another."""
+        self.reply.resume_at(ts)
+
+    def abort(self, notice: str) -> None:
+        """End a started reply with `notice` (nothing started: nothing to do)."""
+        self.reply.abort(notice)
+
+    def _reply_exists(self, ts: str) -> None:
+        if self._on_reply is not None:
+            self._on_reply(ts)
 
     def append(self, chunk: str) -> None:
         """Show one more chunk (escaped by the streaming reply)."""

@@ -90,6 +90,14 @@ class AnswerQueries(StoreBase):
             session.refresh(row)
         return row
 
+    def set_question_reply(self, question_id: int, reply_ts: str) -> None:
+        """Remember the reply message as soon as it exists, so a retry replaces, never doubles."""
+        statement = (
+            update(Question).where(col(Question.id) == question_id).values(reply_ts=reply_ts)
+        )
+        with self.session() as session:
+            session.exec(statement)
+
     def set_answer_message(self, answer_id: int, *, channel_id: str, message_ts: str) -> None:
         """Remember where in Slack the answer was posted, so clicks find it."""
         statement = (
