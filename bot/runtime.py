@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 
 from bot.answering import Answerer, KnowledgeBase, Prompt, load_prompt, make_answerer
 from bot.answering.knowledge import load_folder
@@ -12,6 +17,9 @@ from bot.answering.reload import log_load
 from bot.clock import system_clock
 from bot.settings import Settings
 from storage import Store, make_engine, upgrade
+from storage.engine import first_line, is_unreachable
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -33,10 +41,15 @@ def build_runtime(
     *,
     clock: Callable[[], datetime] = system_clock,
     instance_id: str = "lastmile",
+    wait_for_database_s: float = 0.0,
 ) -> Runtime:
-    """Connect and migrate the database, load knowledge and prompt, build the provider."""
+    """Connect and migrate the database, load knowledge and prompt, build the provider.
+
+    With `wait_for_database_s`, a PostgreSQL server that can't be reached yet is waited for
+    (retried with backoff, each wait logged) that long before the error is raised.
+    """
     engine = make_engine(settings.database_url)
-    upgrade(engine)
+    upgrade_when_reachable(engine, wait_for_database_s)
     knowledge = load_folder(settings.knowledge_dir)
     if settings.knowledge_dir is not None:
         log_load(knowledge, settings.knowledge_dir)
@@ -49,6 +62,35 @@ def build_runtime(
         clock=clock,
         instance_id=instance_id,
     )
+
+
+def upgrade_when_reachable(
+    engine: Engine,
+    wait_s: float,
+    *,
+    sleep: Callable[[float], None] = time.sleep,
+    monotonic: Callable[[], float] = time.monotonic,
+) -> None:
+    """`upgrade(engine)`, retrying with backoff while the server is unreachable (up to `wait_s`)."""
+    deadline = monotonic() + wait_s
+    delay = 1.0
+    while True:
+        try:
+            upgrade(engine)
+            return
+        except OperationalError as error:
+            left = deadline - monotonic()
+            if engine.dialect.name == "sqlite" or not is_unreachable(error) or left <= 0:
+                raise
+            wait = min(delay, left)
+            log.warning(
+                "database unreachable (%s); retrying in %.0f s (giving up in %.0f s)",
+                first_line(error),
+                wait,
+                left,
+            )
+            sleep(wait)
+            delay = min(delay * 2, 30.0)
 
 
 def answerer_from_settings(settings: Settings) -> Answerer:

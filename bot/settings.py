@@ -28,6 +28,10 @@ DEFAULT_VERIFIED_REVIEW_DAYS = 90
 """Days after its last check that a verified answer's owner is asked "still true?"."""
 DEFAULT_STALE_AFTER_DAYS = 365
 """A knowledge page whose `updated:` is older than this is marked stale in "Knowledge to fix"."""
+DEFAULT_WORKERS = 8
+"""Event workers per process answering questions (handlers/workers.py); 2 more take quick events."""
+DEFAULT_DATABASE_WAIT_S = 600.0
+"""How long `serve` and `run` wait for an unreachable database at start before giving up."""
 
 
 class SettingsError(Exception):
@@ -73,6 +77,8 @@ class Settings:
     knowledge_reload_s: float = DEFAULT_KNOWLEDGE_RELOAD_S
     verified_review_days: int = DEFAULT_VERIFIED_REVIEW_DAYS
     stale_after_days: int = DEFAULT_STALE_AFTER_DAYS
+    workers: int = DEFAULT_WORKERS
+    database_wait_s: float = DEFAULT_DATABASE_WAIT_S
 
     @classmethod
     def from_env(
@@ -156,6 +162,10 @@ class _Reader:
             ),
             stale_after_days=int(
                 self._number("LASTMILE_STALE_AFTER_DAYS", DEFAULT_STALE_AFTER_DAYS, 1, 36500)
+            ),
+            workers=int(self._number("LASTMILE_WORKERS", DEFAULT_WORKERS, 1, 256)),
+            database_wait_s=self._number(
+                "LASTMILE_DATABASE_WAIT", DEFAULT_DATABASE_WAIT_S, 0, 86400
             ),
         )
 
