@@ -7,10 +7,12 @@ traceback. Numbers quoted in docs/http-server.md come from these tests.
 
 from __future__ import annotations
 
+import http.client
 import select
 import socket
+import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -18,8 +20,9 @@ import pytest
 
 from bot.runtime import Runtime
 from handlers.server import EVENTS_PATH, EdgeLimits, HttpServer, http_server
+from handlers.server.wsgi import StartResponse
 from tests.fakes import payloads
-from tests.fakes.signing import SlackSender
+from tests.fakes.signing import JSON_TYPE, SlackSender
 from tests.fakes.transport import SECRET, Probe, http_get
 
 IDLE = 200
@@ -126,3 +129,92 @@ def test_idle_and_trickling_connections_time_out(runtime: Runtime) -> None:
             assert closed_by_server(idle, wait=5)
     assert trickled >= 3  # it really was active past request_timeout
     assert trickle_seconds < 1.0 + 2.0  # request_timeout plus the one-second sweep, with slack
+
+
+class SlowApp:
+    """A WSGI app whose POSTs hold their worker thread until `release` is set."""
+
+    def __init__(self) -> None:
+        self.release = threading.Event()
+        self.entered = threading.Semaphore(0)
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        """/healthz at once; anything else after `release`."""
+        if environ["PATH_INFO"] != "/healthz":
+            self.entered.release()
+            self.release.wait(30)
+        start_response("200 OK", [("Content-Length", "2")])
+        return [b"ok"]
+
+
+def post(port: int, results: list[tuple[int, str | None]] | None = None) -> tuple[int, str | None]:
+    """POST to the app; (status, Retry-After), also appended to `results`."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request("POST", EVENTS_PATH, body=b"{}", headers={"Content-Type": JSON_TYPE})
+        reply = conn.getresponse()
+        reply.read()
+        outcome = (reply.status, reply.getheader("Retry-After"))
+    finally:
+        conn.close()
+    if results is not None:
+        results.append(outcome)
+    return outcome
+
+
+def eventually(condition: Callable[[], bool], seconds: float = 10) -> bool:
+    """Poll `condition` (state another thread changes) until it holds or time runs out."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
+
+
+def test_a_full_queue_sheds_posts_with_503_and_healthz_still_answers() -> None:
+    app = SlowApp()
+    server = HttpServer(app, host="127.0.0.1", port=0, limits=EdgeLimits(threads=2, shed_after=3))
+    server.start()
+    held: list[tuple[int, str | None]] = []
+    clients = [threading.Thread(target=post, args=(server.port, held)) for _ in range(5)]
+    try:
+        for client in clients[:2]:
+            client.start()
+        assert app.entered.acquire(timeout=10) and app.entered.acquire(timeout=10)
+        for client in clients[2:]:
+            client.start()
+        assert eventually(lambda: server.queue_depth == 3), "the queue never filled"
+        shed, shed_seconds = timed(lambda: post(server.port))
+        health, health_seconds = timed(lambda: http_get(server.url + "/healthz"))
+        depth_after = server.queue_depth
+    finally:
+        app.release.set()
+        for client in clients:
+            client.join(30)
+        server.stop()
+    assert shed == (503, "1") and shed_seconds < 0.5
+    assert health == (200, "ok") and health_seconds < 0.5
+    assert depth_after == 3 and server.shed_requests == 1
+    assert held == [(200, None)] * 5  # everything queued before the limit was served
+
+
+def test_eviction_never_cuts_a_request_being_served() -> None:
+    app = SlowApp()
+    server = HttpServer(app, host="127.0.0.1", port=0, limits=EdgeLimits(connection_limit=10))
+    server.start()
+    results: list[tuple[int, str | None]] = []
+    busy = threading.Thread(target=post, args=(server.port, results))
+    try:
+        busy.start()  # the oldest connection of all, and busy
+        assert app.entered.acquire(timeout=10)
+        with hostile_sockets(server.port, idle=30):
+            assert http_get(server.url + "/healthz") == (200, "ok")
+            evictions = server.evictions
+        app.release.set()
+        busy.join(30)
+    finally:
+        app.release.set()
+        server.stop()
+    assert evictions >= 20
+    assert results == [(200, None)]

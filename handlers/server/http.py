@@ -21,11 +21,11 @@ from typing import Any, Self
 
 from waitress.adjustments import Adjustments
 from waitress.channel import HTTPChannel
-from waitress.task import ThreadedTaskDispatcher
 from waitress.trigger import trigger as WaitressTrigger
 
 from handlers.server.edge import EdgeServer
 from handlers.server.limits import DEFAULT_LIMITS, EdgeLimits
+from handlers.server.shedding import SheddingDispatcher
 from handlers.server.wsgi import MAX_BODY_BYTES, StartResponse
 
 THREADS = DEFAULT_LIMITS.threads
@@ -99,8 +99,9 @@ class HttpServer:
         )
         if len(adj.listen) != 1:  # one socket per address `host` resolved to
             raise OSError(f"{host} names several addresses; give one IP address")
-        dispatcher = ThreadedTaskDispatcher()
-        dispatcher.set_thread_count(limits.threads)
+        dispatcher = SheddingDispatcher(
+            threads=limits.threads, shed_after=limits.shed_after, retry_after=limits.retry_after
+        )
         socket_map: dict[int, Any] = {}
         try:
             server = EdgeServer(wsgi, limits=limits, map=socket_map, dispatcher=dispatcher, adj=adj)
@@ -127,6 +128,16 @@ class HttpServer:
     def evictions(self) -> int:
         """Idle connections closed so far to make room for new ones."""
         return int(self._server.evictions)
+
+    @property
+    def queue_depth(self) -> int:
+        """Requests waiting for a worker thread now."""
+        return self._dispatcher.queue_depth()
+
+    @property
+    def shed_requests(self) -> int:
+        """POSTs answered 503 so far because the queue was full."""
+        return self._dispatcher.shed
 
     @property
     def port(self) -> int:
