@@ -8,6 +8,7 @@ traceback. Numbers quoted in docs/http-server.md come from these tests.
 from __future__ import annotations
 
 import http.client
+import json
 import select
 import socket
 import threading
@@ -22,7 +23,7 @@ from bot.runtime import Runtime
 from handlers.server import EVENTS_PATH, EdgeLimits, HttpServer, http_server
 from handlers.server.wsgi import StartResponse
 from tests.fakes import payloads
-from tests.fakes.signing import JSON_TYPE, SlackSender
+from tests.fakes.signing import FORM_TYPE, JSON_TYPE, SlackSender, sign
 from tests.fakes.transport import SECRET, Probe, http_get
 
 IDLE = 200
@@ -218,3 +219,109 @@ def test_eviction_never_cuts_a_request_being_served() -> None:
         server.stop()
     assert evictions >= 20
     assert results == [(200, None)]
+
+
+def _form(payload: str) -> bytes:
+    return b"payload=" + payload.encode()
+
+
+_HOSTILE: list[tuple[str, bytes, str]] = [
+    ("json-array", b"[]", JSON_TYPE),
+    ("json-number", b"5", JSON_TYPE),
+    ("json-null", b"null", JSON_TYPE),
+    ("json-string", b'"event_callback"', JSON_TYPE),
+    ("json-no-type", b'{"event": {"type": "app_mention"}}', JSON_TYPE),
+    ("json-type-number", b'{"type": 5}', JSON_TYPE),
+    ("event-not-object", b'{"type": "event_callback", "event": 5}', JSON_TYPE),
+    ("authorizations-number", b'{"type": "event_callback", "authorizations": 5}', JSON_TYPE),
+    ("team-number", b'{"type": "event_callback", "team": 5}', JSON_TYPE),
+    ("event-type-number", b'{"type": "event_callback", "event": {"type": 5}}', JSON_TYPE),
+    ("broken-json", b'{"type": "event_callback", "event": ', JSON_TYPE),
+    ("not-utf8", b'{"type": "\xff\xfe"}', JSON_TYPE),
+    ("json-as-form", b'{"event": {"type": "app_mention"}}', FORM_TYPE),
+    ("payload-array", _form("%5B1%2C2%5D"), FORM_TYPE),
+    ("payload-number", _form("5"), FORM_TYPE),
+    ("payload-null", _form("null"), FORM_TYPE),
+    ("payload-empty", _form(""), FORM_TYPE),
+    ("payload-broken", _form("%7Bbad"), FORM_TYPE),
+    ("payload-no-type", _form("%7B%22actions%22%3A%20%5B%5D%7D"), FORM_TYPE),
+    (
+        "container-number",
+        _form("%7B%22type%22%3A%22block_actions%22%2C%22container%22%3A5%7D"),
+        FORM_TYPE,
+    ),
+    (
+        "actions-number",
+        _form("%7B%22type%22%3A%22block_actions%22%2C%22actions%22%3A5%7D"),
+        FORM_TYPE,
+    ),
+    ("form-no-command", b"text=hello&user_id=U1", FORM_TYPE),
+    ("empty", b"", JSON_TYPE),
+]
+HOSTILE_BODIES = [pytest.param(body, kind, id=name) for name, body, kind in _HOSTILE]
+
+
+def _assert_4xx_quietly(status: int, logged: str, stderr: str) -> None:
+    assert 400 <= status <= 499
+    assert "Traceback" not in logged and "Traceback" not in stderr
+
+
+@pytest.mark.parametrize(("body", "content_type"), HOSTILE_BODIES)
+def test_signed_hostile_body_gets_4xx_and_no_traceback(
+    runtime: Runtime,
+    caplog: pytest.LogCaptureFixture,
+    capfd: pytest.CaptureFixture[str],
+    body: bytes,
+    content_type: str,
+) -> None:
+    caplog.set_level("DEBUG")
+    with edge(runtime, EdgeLimits()) as (_server, sender, probe):
+        reply = sender.send_raw(
+            body, {"Content-Type": content_type} | sign(body, SECRET, int(time.time()))
+        )
+    _assert_4xx_quietly(reply.status, caplog.text, capfd.readouterr().err)
+    assert reply.status == 400 and json.loads(reply.body)["error"].startswith("malformed body")
+    assert probe.seen == []
+
+
+@pytest.mark.parametrize(("body", "content_type"), HOSTILE_BODIES)
+def test_unsigned_hostile_body_is_refused_before_parsing(
+    runtime: Runtime,
+    caplog: pytest.LogCaptureFixture,
+    capfd: pytest.CaptureFixture[str],
+    body: bytes,
+    content_type: str,
+) -> None:
+    caplog.set_level("DEBUG")
+    forged = sign(body, "not-the-secret", int(time.time()))
+    with edge(runtime, EdgeLimits()) as (_server, sender, _probe):
+        unsigned = sender.send_raw(body, {"Content-Type": content_type})
+        wrong = sender.send_raw(body, {"Content-Type": content_type} | forged)
+    _assert_4xx_quietly(unsigned.status, caplog.text, capfd.readouterr().err)
+    assert (unsigned.status, json.loads(unsigned.body)) == (401, {"error": "missing signature"})
+    assert (wrong.status, json.loads(wrong.body)) == (401, {"error": "invalid signature"})
+
+
+def test_a_signature_over_other_bytes_is_refused(runtime: Runtime) -> None:
+    signed = json.dumps(payloads.app_mention("<@UBOT> hi")).encode()
+    tampered = signed.replace(b"hi", b"yo")
+    headers = {"Content-Type": JSON_TYPE} | sign(signed, SECRET, int(time.time()))
+    with edge(runtime, EdgeLimits()) as (_server, sender, probe):
+        reply = sender.send_raw(tampered, headers)
+        future = sender.send_raw(signed, headers | sign(signed, SECRET, int(time.time()) + 600))
+    assert (reply.status, future.status) == (401, 401)
+    assert json.loads(future.body) == {"error": "stale request"}
+    assert probe.seen == []
+
+
+def test_a_malformed_body_is_never_logged(
+    runtime: Runtime, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level("DEBUG")
+    body = b'{"type": "event_callback", "event": "my-salary-is-12345", "token": "xoxb-leak"}'
+    with edge(runtime, EdgeLimits()) as (_server, sender, _probe):
+        reply = sender.send_raw(
+            body, {"Content-Type": JSON_TYPE} | sign(body, SECRET, int(time.time()))
+        )
+    assert reply.status == 400
+    assert "my-salary" not in caplog.text and "xoxb-leak" not in caplog.text
