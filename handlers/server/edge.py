@@ -32,6 +32,9 @@ log = logging.getLogger(__name__)
 
 CLEANUP_INTERVAL = 1.0
 """Seconds between sweeps for idle and slow connections."""
+ACCEPT_BATCH = 64
+"""Connections accepted per wake-up: one per loop pass (waitress's way) made a burst of
+hundreds of sockets take over a second to get through, each pass polling every socket."""
 WARN_EVERY = 60.0
 """At most one warning a minute about making room, however many connections it closes."""
 
@@ -99,6 +102,24 @@ class EdgeServer(TcpWSGIServer):  # type: ignore[misc]
             self.next_channel_cleanup = now + CLEANUP_INTERVAL
             self.maintenance(now)
         return bool(self.accepting)
+
+    def handle_accept(self) -> None:
+        """Accept what is waiting (up to ACCEPT_BATCH), each as a channel that makes room."""
+        for _ in range(ACCEPT_BATCH):
+            try:
+                pair = self.accept()  # None when nothing is waiting
+            except OSError:
+                log.warning("accept() failed", exc_info=self.adj.log_socket_errors)
+                return
+            if pair is None:
+                return
+            conn, addr = pair
+            try:
+                self.set_socket_options(conn)
+            except OSError:  # the client already hung up
+                conn.close()
+                continue
+            self.channel_class(self, conn, self.fix_addr(addr), self.adj, map=self._map)
 
     def maintenance(self, now: float) -> None:
         """Close connections idle past channel_timeout or slower than request_timeout."""
