@@ -1,5 +1,9 @@
 """Serve the WSGI app with waitress, in the foreground (`lastmile serve`) or a thread (tests).
 
+The edge (docs/http-server.md): `EdgeServer` (edge.py) evicts idle connections and times out
+slow ones, `SheddingDispatcher` (shedding.py) answers 503 when the queue is full; their numbers
+are `EdgeLimits` (limits.py).
+
 server = HttpServer(SlackWsgi(app, store), host="127.0.0.1", port=0).start()
 ... server.url ...
 server.stop()
