@@ -1,5 +1,9 @@
 """Serve the WSGI app with waitress, in the foreground (`lastmile serve`) or a thread (tests).
 
+The edge (docs/http-server.md): `EdgeServer` (edge.py) evicts idle connections and times out
+slow ones, `SheddingDispatcher` (shedding.py) answers 503 when the queue is full; their numbers
+are `EdgeLimits` (limits.py).
+
 server = HttpServer(SlackWsgi(app, store), host="127.0.0.1", port=0).start()
 ... server.url ...
 server.stop()
@@ -19,13 +23,16 @@ import threading
 from collections.abc import Callable, Iterable
 from typing import Any, Self
 
+from waitress.adjustments import Adjustments
 from waitress.channel import HTTPChannel
-from waitress.server import BaseWSGIServer, create_server
 from waitress.trigger import trigger as WaitressTrigger
 
+from handlers.server.edge import EdgeServer
+from handlers.server.limits import DEFAULT_LIMITS, EdgeLimits
+from handlers.server.shedding import SheddingDispatcher
 from handlers.server.wsgi import MAX_BODY_BYTES, StartResponse
 
-THREADS = 8
+THREADS = DEFAULT_LIMITS.threads
 """Each request holds a thread only until Bolt acks (slow work runs on Bolt's own pool)."""
 DRAIN_SECONDS = 5.0
 """How long `stop()` waits for requests in progress by default."""
@@ -69,30 +76,72 @@ def _close_sockets(socket_map: dict[int, Any]) -> None:
 
 
 class HttpServer:
-    """A waitress server bound at construction (so `port=0` is resolved at once)."""
+    """A waitress server bound at construction (so `port=0` is resolved at once).
 
-    def __init__(self, wsgi: WsgiApp, *, host: str = "0.0.0.0", port: int = 3000) -> None:
-        server = create_server(
-            wsgi,
+    `limits` sets the edge (docs/http-server.md): connection limits with eviction of the
+    longest-quiet idle connection, idle and slow-request timeouts, and load shedding.
+    """
+
+    def __init__(
+        self,
+        wsgi: WsgiApp,
+        *,
+        host: str = "0.0.0.0",
+        port: int = 3000,
+        limits: EdgeLimits = DEFAULT_LIMITS,
+    ) -> None:
+        adj = Adjustments(
             host=host,
             port=port,
-            threads=THREADS,
+            threads=limits.threads,
             # A hard backstop; bodies over MAX_BODY_BYTES get a clean 413 from SlackWsgi.
             max_request_body_size=2 * MAX_BODY_BYTES,
             ident="lastmile",
             clear_untrusted_proxy_headers=True,
+            # EdgeServer enforces limits.channel_timeout and connection_limit itself.
+            asyncore_use_poll=True,  # select() fails past 1024 descriptors
         )
-        if not isinstance(server, BaseWSGIServer):  # one socket per address `host` resolved to
-            server.close()
+        if len(adj.listen) != 1:  # one socket per address `host` resolved to
             raise OSError(f"{host} names several addresses; give one IP address")
+        dispatcher = SheddingDispatcher(
+            threads=limits.threads, shed_after=limits.shed_after, retry_after=limits.retry_after
+        )
+        socket_map: dict[int, Any] = {}
+        try:
+            server = EdgeServer(wsgi, limits=limits, map=socket_map, dispatcher=dispatcher, adj=adj)
+        except BaseException:
+            dispatcher.shutdown(timeout=0)
+            _close_sockets(socket_map)
+            raise
         stock = server.trigger
         server.trigger = _Trigger(server._map)
         stock.close()
         self._server: Any = server
+        self._dispatcher = dispatcher
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
         self._looping = False  # the event loop runs, so it alone may close the sockets
         self._closed = False  # the sockets are closed, or the loop has been asked to
+
+    @property
+    def open_connections(self) -> int:
+        """Client connections open now."""
+        return len(self._server.active_channels)
+
+    @property
+    def evictions(self) -> int:
+        """Idle connections closed so far to make room for new ones."""
+        return int(self._server.evictions)
+
+    @property
+    def queue_depth(self) -> int:
+        """Requests waiting for a worker thread now."""
+        return self._dispatcher.queue_depth()
+
+    @property
+    def shed_requests(self) -> int:
+        """POSTs answered 503 so far because the queue was full."""
+        return self._dispatcher.shed
 
     @property
     def port(self) -> int:

@@ -4,24 +4,31 @@
     GET  /healthz       200 while the process is up
     GET  /readyz        200 when the database answers, else 503 (take me out of rotation)
 
-A thin wrapper around `app.dispatch(BoltRequest)` rather than Bolt's WSGI adapter, so that a
-malformed `X-Slack-Request-Timestamp` or a body that is not the JSON or form Slack sends gets
-400 here (stock Bolt raises and answers 500) and oversized bodies are refused before they are
-read.
+A thin wrapper around `app.dispatch(BoltRequest)` rather than Bolt's WSGI adapter. In order,
+for POST /slack/events: a malformed `X-Slack-Request-Timestamp` or Content-Length gets 400 and
+an oversized body 413 before it is read; then the signature is checked on the raw bytes (401
+for a missing, forged or stale one) before anything parses them; then a body that is not the
+JSON or form Slack sends gets 400 (stock Bolt raises and answers 500). Only then is the
+BoltRequest built, and Bolt checks the signature once more. Bodies are never logged.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import re
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from http import HTTPStatus
 from typing import Any
 
-from slack_bolt import App, BoltRequest, BoltResponse
+from slack_bolt import App, BoltResponse
 
+from handlers.server.signature import signature_problem
+from handlers.server.slack_body import bolt_request
 from storage import Store
 
+log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 MAX_BODY_BYTES = 1_000_000
 """Slack's largest payloads (view submissions) are a few hundred KB at most."""
@@ -50,11 +57,20 @@ def request_headers(environ: Mapping[str, Any]) -> dict[str, str]:
 
 
 class SlackWsgi:
-    """WSGI callable: routes, checks the timestamp's form, then lets Bolt verify and dispatch."""
+    """WSGI callable: routes, checks the signature on the raw body, then lets Bolt dispatch."""
 
-    def __init__(self, app: App, store: Store) -> None:
+    def __init__(
+        self,
+        app: App,
+        store: Store,
+        *,
+        signing_secret: str,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self.app = app
         self.store = store
+        self._signing_secret = signing_secret
+        self._clock = clock
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         """Answer one request."""
@@ -78,7 +94,7 @@ class SlackWsgi:
         return _json_reply(404, {"error": "not found"})
 
     def slack(self, environ: Mapping[str, Any]) -> Reply:
-        """Check the request's form, then hand it to Bolt (which checks the signature)."""
+        """Check the headers, the signature, then the body's shape; then hand it to Bolt."""
         headers = request_headers(environ)
         timestamp = headers.get("x-slack-request-timestamp")
         if timestamp is not None and not _TIMESTAMP.fullmatch(timestamp):
@@ -90,15 +106,14 @@ class SlackWsgi:
         if length < 0 or length > MAX_BODY_BYTES:
             return _json_reply(413, {"error": "body too large"})
         raw = environ["wsgi.input"].read(length) if length else b""
-        bolt_headers: dict[str, str | Sequence[str]] = dict(headers)
-        try:
-            request = BoltRequest(
-                body=raw.decode("utf-8", errors="replace"),
-                query=str(environ.get("QUERY_STRING", "")),
-                headers=bolt_headers,
-            )
-        except ValueError:  # not JSON / not a form with a JSON payload: Bolt would answer 500
-            return _json_reply(400, {"error": "malformed body"})
+        refused = signature_problem(self._signing_secret, headers, raw, self._clock())
+        if refused is not None:
+            log.debug("refused a request to %s: %s", EVENTS_PATH, refused)  # floods: debug
+            return _json_reply(401, {"error": refused})
+        request = bolt_request(raw, headers, str(environ.get("QUERY_STRING", "")))
+        if isinstance(request, str):
+            log.warning("signed request with a malformed body (%d bytes): %s", length, request)
+            return _json_reply(400, {"error": f"malformed body: {request}"})
         return _bolt_reply(self.app.dispatch(request))
 
 
