@@ -73,6 +73,7 @@ class Settings:
     knowledge_reload_s: float = DEFAULT_KNOWLEDGE_RELOAD_S
     verified_review_days: int = DEFAULT_VERIFIED_REVIEW_DAYS
     stale_after_days: int = DEFAULT_STALE_AFTER_DAYS
+    spool_dir: Path | None = None  # feedback kept while the database is down; None: beside it
 
     @classmethod
     def from_env(
@@ -157,6 +158,9 @@ class _Reader:
             stale_after_days=int(
                 self._number("LASTMILE_STALE_AFTER_DAYS", DEFAULT_STALE_AFTER_DAYS, 1, 36500)
             ),
+            spool_dir=Path(spool).expanduser()
+            if (spool := self.get("LASTMILE_SPOOL_DIR"))
+            else None,
         )
 
     def _slack_api_url(self) -> str:
