@@ -140,6 +140,10 @@ class FeedbackRecorder:
             while (entry := self.spool.head()) is not None:
                 if not force and self._due > self.monotonic():
                     break
+                problem = write_problem(entry.write)  # a file edited by hand, or from a bug
+                if problem is not None:
+                    self.spool.quarantine(entry, problem)
+                    continue
                 try:
                     done = self._apply(entry.write, threading.Event())
                 except DATABASE_DOWN:
@@ -152,6 +156,7 @@ class FeedbackRecorder:
                 self.spool.remove(entry)
                 self._delay, applied = 0.0, applied + 1
                 self._follow_up(entry.write, done)
+                log.info("spooled feedback replayed: %s (%s)", entry.path.name, done.result.status)
         return applied
 
     def _follow_up(self, write: FeedbackWrite, done: _Applied) -> None:
