@@ -193,6 +193,22 @@ def test_an_attempt_that_answers_after_the_deadline_stores_nothing_itself(
     assert late == ["stored"]  # confirmed once, by the replay
 
 
+def test_a_running_recorder_replays_by_itself_once_the_database_is_back(
+    store: Store, down: Store, answer: Answer, tmp_path: Path
+) -> None:
+    replayed = threading.Event()
+    live = FeedbackRecorder(down, Spool(tmp_path / "spool"), base_delay_s=0.05)
+    live.on_late_store = lambda write, result: replayed.set()  # after its file is deleted
+    try:
+        assert live.record(vote()).status == "pending"
+        live.store = store  # the database is back; nobody calls flush_pending
+        assert replayed.wait(10)
+        assert [f.kind for f in store.feedback_for_answer(answer.id or 0)] == ["down"]
+        assert spooled(tmp_path / "spool") == []
+    finally:
+        live.close()
+
+
 def test_the_default_spool_sits_beside_a_sqlite_file_else_in_the_working_directory(
     tmp_path: Path,
 ) -> None:

@@ -23,6 +23,7 @@ from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from bot.feedback.attempt import AttemptTimedOut, BoundedAttempts, GivenUp
+from bot.feedback.drainer import Drainer
 from bot.feedback.spool import Spool
 from bot.feedback.writes import FeedbackWrite, WriteResult, apply_to_answer, write_problem
 from storage import Store
@@ -71,9 +72,11 @@ class FeedbackRecorder:
         self.on_reopened = on_reopened  # a new flag reopened a fixed theme: tell its owner
         self._attempts = BoundedAttempts(attempt_timeout_s)
         self._drain_lock = threading.Lock()
-        self._drainer_lock = threading.Lock()
-        self._drainer: threading.Thread | None = None
-        self._wake = threading.Event()
+        self._drainer = Drainer(
+            busy=lambda: self.auto_drain and len(self.spool) > 0,
+            wait_s=lambda: self._due - self.monotonic(),
+            drain=self.drain_due,
+        )
         self._delay, self._due = 0.0, self.monotonic() + START_DELAY_S
         self._done = threading.Condition()
         self.applied = 0  # writes that reached the database (any outcome): for metrics and tests
@@ -121,7 +124,7 @@ class FeedbackRecorder:
     def close(self) -> None:
         """Stop the background drainer (spooled writes stay on disk for the next start)."""
         self.auto_drain = False
-        self._wake.set()
+        self._drainer.wake()
 
     def _spool(self, write: FeedbackWrite, why: str) -> WriteResult:
         try:
@@ -131,7 +134,7 @@ class FeedbackRecorder:
             return WriteResult("failed")
         log.warning("feedback spooled (%s): %s", why, entry.path)
         self._start_drainer()
-        self._wake.set()
+        self._drainer.wake()
         return WriteResult("pending")
 
     def _drain(self, *, force: bool) -> int:
@@ -170,24 +173,8 @@ class FeedbackRecorder:
             log.exception("follow-up of a stored feedback write failed")
 
     def _start_drainer(self) -> None:
-        with self._drainer_lock:
-            if not self.auto_drain or self._drainer is not None:
-                return
-            self._drainer = threading.Thread(target=self._drain_loop, daemon=True)
+        if self.auto_drain:
             self._drainer.start()
-
-    def _drain_loop(self) -> None:
-        while True:
-            with self._drainer_lock:  # the same lock `_start_drainer` checks: no write stranded
-                if not (self.auto_drain and len(self.spool)):
-                    self._drainer = None
-                    return
-            self._wake.wait(max(0.0, self._due - self.monotonic()))
-            self._wake.clear()
-            try:
-                self.drain_due()
-            except Exception:  # a drainer must outlive one bad pass
-                log.exception("feedback drainer failed")
 
     def _apply(self, write: FeedbackWrite, given_up: threading.Event) -> _Applied:
         answer = self.store.answer_by_message(write.channel_id, write.message_ts)
