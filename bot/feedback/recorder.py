@@ -16,7 +16,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
@@ -104,9 +104,13 @@ class FeedbackRecorder:
             )
         except (*DATABASE_DOWN, AttemptTimedOut) as err:
             return self._spool(write, type(err).__name__)
-        if applied.reopened is not None and self.on_reopened is not None:
-            self.on_reopened(applied.reopened)
-        return applied.result
+        # The owner's notice is a Slack call: the handler sends it after the ack (announce).
+        return replace(applied.result, reopened=applied.reopened)
+
+    def announce(self, result: WriteResult) -> None:
+        """Tell the owner of a theme this write reopened (after the ack: it calls Slack)."""
+        if result.reopened is not None and self.on_reopened is not None:
+            self.on_reopened(result.reopened)
 
     def flush_pending(self) -> int:
         """Replay every spooled write now, ignoring backoff; returns how many were applied."""

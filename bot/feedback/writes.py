@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from bot.vocabulary import REPORT_REASONS
 from storage import Store
 from storage.models import Answer, Feedback
+
+if TYPE_CHECKING:
+    from bot.digest.fix_watch import Reopened
 
 OPS = ("vote", "retract", "submission", "annotate")
 KINDS = ("up", "down", "correction", "report")
@@ -33,11 +37,13 @@ class FeedbackWrite:
 
 @dataclass(frozen=True)
 class WriteResult:
-    """`stored`, `unchanged`, `not_an_answer` or `pending` (queued until the database is back)."""
+    """`stored`, `unchanged`, `not_an_answer`, `pending` (spooled until the database is back),
+    `refused` (the database would refuse it) or `failed` (neither stored nor spooled)."""
 
     status: str
     answer: Answer | None = None
     feedback: Feedback | None = None
+    reopened: Reopened | None = None  # a fixed theme this flag reopened: its owner is told
 
 
 def column_limit(name: str) -> int | None:

@@ -110,6 +110,7 @@ class FeedbackContext:
 
     def after_store(self, client: WebClient, write: FeedbackWrite, result: WriteResult) -> None:
         """Follow-ups once a write is stored: confirmation, and urgent pings for reports."""
+        self.recorder.announce(result)  # a fixed theme it reopened: tell the owner
         answer = result.answer
         if answer is None or result.status != "stored" or write.op not in ("vote", "submission"):
             return
