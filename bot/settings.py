@@ -79,6 +79,7 @@ class Settings:
     stale_after_days: int = DEFAULT_STALE_AFTER_DAYS
     workers: int = DEFAULT_WORKERS
     database_wait_s: float = DEFAULT_DATABASE_WAIT_S
+    spool_dir: Path | None = None  # feedback kept while the database is down; None: beside it
 
     @classmethod
     def from_env(
@@ -167,6 +168,9 @@ class _Reader:
             database_wait_s=self._number(
                 "LASTMILE_DATABASE_WAIT", DEFAULT_DATABASE_WAIT_S, 0, 86400
             ),
+            spool_dir=Path(spool).expanduser()
+            if (spool := self.get("LASTMILE_SPOOL_DIR"))
+            else None,
         )
 
     def _slack_api_url(self) -> str:

@@ -1,11 +1,14 @@
 """The database restarts during a click: the click is kept and stored exactly once.
 
 PostgreSQL only (SQLite has no server to restart); `postgres_url` marks the tests `postgres`.
+The spool's default place for PostgreSQL is `.lastmile-spool` in the working directory, so the
+tests run in their own temporary one. A process killed mid-outage: tests/test_feedback_kill.py.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -30,8 +33,12 @@ def proxied(postgres_url: str) -> Iterator[tuple[str, TcpProxy]]:
 
 
 def test_click_while_database_is_down_is_stored_once_when_it_is_back(
-    proxied: tuple[str, TcpProxy], clock: ManualClock
+    proxied: tuple[str, TcpProxy],
+    clock: ManualClock,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.chdir(tmp_path)
     url, proxy = proxied
     engine = make_engine(url)
     upgrade(engine)
@@ -43,10 +50,13 @@ def test_click_while_database_is_down_is_stored_once_when_it_is_back(
         [told] = kit.harness.slack.wait_for("chat.postEphemeral")
         assert "will be saved automatically" in told.params["text"]
         assert kit.recorder.pending == 1
+        [spooled] = (tmp_path / ".lastmile-spool").glob("*.json")  # on disk, not in memory
         assert kit.recorder.flush_pending() == 0  # still down: kept, not dropped
+        assert spooled.exists()
         proxy.up()
         assert kit.recorder.flush_pending() == 1
         assert kit.recorder.flush_pending() == 0
+        assert not spooled.exists()  # deleted once applied
         [row] = store.feedback_for_answer(answer.id or 0)
         assert (row.kind, row.source) == ("down", "button")
         confirmed = kit.harness.slack.wait_for("chat.postEphemeral", count=2)[-1]
@@ -64,8 +74,9 @@ def postgres_store(postgres_url: str, clock: ManualClock) -> Iterator[Store]:
 
 
 def test_backends_terminated_mid_session_are_replaced_transparently(
-    postgres_store: Store, clock: ManualClock
+    postgres_store: Store, clock: ManualClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.chdir(tmp_path)
     store = postgres_store
     with feedback_app(store, clock) as kit:
         answer = kit.answer()

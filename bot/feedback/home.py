@@ -15,8 +15,19 @@ from bot.digest.period import Period
 from bot.feedback.home_status import FlagStatus, flag_status
 from bot.feedback.notify import review_day
 from bot.owners import choose_owner
+from bot.vocabulary import REASON_LABELS
 from storage import Store
 from storage.models import Owner
+
+UNKNOWN_REASON = "Other"
+"""Shown for a stored reason that is not in our list: Home never shows a reason as typed."""
+
+
+def reason_label(reason: str | None) -> str | None:
+    """Our label for a stored reason; one safe label for anything not in our list."""
+    if not reason:
+        return None
+    return REASON_LABELS.get(reason, UNKNOWN_REASON)
 
 
 @dataclass(frozen=True)
@@ -25,7 +36,7 @@ class FeedbackItem:
 
     question: str
     kind: str
-    reason: str | None
+    reason: str | None  # our label (reason_label), never the stored value
     status: FlagStatus
     created_at: datetime
 
@@ -78,7 +89,13 @@ def feedback_items(
         )
         feedback = row.feedback
         items.append(
-            FeedbackItem(row.question, feedback.kind, feedback.reason, status, feedback.created_at)
+            FeedbackItem(
+                row.question,
+                feedback.kind,
+                reason_label(feedback.reason),
+                status,
+                feedback.created_at,
+            )
         )
     return items
 

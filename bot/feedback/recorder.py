@@ -1,9 +1,13 @@
-"""Storing feedback so that a click is never lost: apply now, or queue and retry with backoff.
+"""Storing feedback so that a click is never lost: apply now, or spool it on disk and replay.
 
-Every write names the Slack message (channel + ts) it is about; the answer is looked up in our
-own records when the write is applied, so a queued write is verified the same way as a live one.
-Writes are idempotent (vote key, submission key), so retrying one that half-succeeded stores it
-once.
+`record` is called BEFORE the click is acknowledged. It tries the database for at most
+`attempt_timeout_s`; when the database is down (or does not answer in time) the write goes to
+the spool (bot/feedback/spool.py), a fsynced file, and `record` returns `pending`. A drainer
+thread replays the spool in order, with backoff, and deletes each file once it is applied;
+a new recorder replays what an earlier process left. Every write names the Slack message
+(channel + ts) it is about and the answer is looked up when it is applied, so a replayed write
+is verified like a live one. Writes are idempotent (vote key, submission key): a crash between
+applying a file and deleting it stores the write once.
 """
 
 from __future__ import annotations
@@ -11,15 +15,17 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from bot.feedback.writes import FeedbackWrite, WriteResult, apply_to_answer
+from bot.feedback.attempt import AttemptTimedOut, BoundedAttempts, GivenUp
+from bot.feedback.drainer import Drainer
+from bot.feedback.spool import Spool
+from bot.feedback.writes import FeedbackWrite, WriteResult, apply_to_answer, write_problem
 from storage import Store
 
 if TYPE_CHECKING:
@@ -27,69 +33,91 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 DATABASE_DOWN = (OperationalError, InterfaceError, DisconnectionError, PoolTimeout)
+ATTEMPT_TIMEOUT_S = 1.0
+"""How long a click waits for the database before its write is spooled (Slack allows 3 s)."""
+START_DELAY_S = 1.0
+"""Replay of an earlier run's spool waits this long, so the app has wired its follow-ups
+(`on_late_store`, `on_reopened`) before the first replayed write is confirmed."""
 
 
-@dataclass
-class _Pending:
-    write: FeedbackWrite
-    due: float
-    delay: float
+@dataclass(frozen=True)
+class _Applied:
+    result: WriteResult
+    reopened: Reopened | None
 
 
 class FeedbackRecorder:
-    """Applies feedback writes; keeps those that hit a database outage and retries them."""
+    """Applies feedback writes; spools those that hit a database outage and replays them."""
 
     def __init__(
         self,
         store: Store,
+        spool: Spool,
         *,
         monotonic: Callable[[], float] = time.monotonic,
         base_delay_s: float = 0.5,
         max_delay_s: float = 60.0,
+        attempt_timeout_s: float = ATTEMPT_TIMEOUT_S,
         auto_drain: bool = True,
         on_late_store: Callable[[FeedbackWrite, WriteResult], None] | None = None,
         on_reopened: Callable[[Reopened], None] | None = None,
     ) -> None:
         self.store = store
+        self.spool = spool
         self.monotonic = monotonic
         self.base_delay_s = base_delay_s
         self.max_delay_s = max_delay_s
         self.auto_drain = auto_drain
-        self.on_late_store = on_late_store
+        self.on_late_store = on_late_store  # a spooled write got stored: tell the person
         self.on_reopened = on_reopened  # a new flag reopened a fixed theme: tell its owner
-        self._queue: deque[_Pending] = deque()
-        self._lock = threading.RLock()
-        self._wake = threading.Event()
-        self._drainer: threading.Thread | None = None
+        self._attempts = BoundedAttempts(attempt_timeout_s)
+        self._drain_lock = threading.Lock()
+        self._drainer = Drainer(
+            busy=lambda: self.auto_drain and len(self.spool) > 0,
+            wait_s=lambda: self._due - self.monotonic(),
+            drain=self.drain_due,
+        )
+        self._delay, self._due = 0.0, self.monotonic() + START_DELAY_S
         self._done = threading.Condition()
         self.applied = 0  # writes that reached the database (any outcome): for metrics and tests
+        if len(spool):
+            log.warning("%d feedback writes wait in %s: replaying", len(spool), spool.directory)
+            self._start_drainer()
 
     @property
     def pending(self) -> int:
-        """How many writes wait for the database."""
-        with self._lock:
-            return len(self._queue)
+        """How many writes wait in the spool for the database."""
+        return len(self.spool)
 
     def record(self, write: FeedbackWrite) -> WriteResult:
-        """Apply a write now; on a database outage queue it and return status `pending`."""
-        if self.pending:
-            self.drain_due()
-            with self._lock:
-                if self._queue:  # keep order: an annotation must not overtake its vote
-                    return self._enqueue(write)
+        """Store `write` now, or spool it (`pending`); `refused` / `failed` when neither can."""
+        problem = write_problem(write)
+        if problem is not None:
+            log.warning("feedback refused: %s", problem)
+            return WriteResult("refused")
+        if len(self.spool):  # keep order: an annotation must not overtake its vote
+            return self._spool(write, "earlier writes are still spooled")
         try:
-            return self._apply(write)
-        except DATABASE_DOWN as err:
-            log.warning("database unavailable, feedback queued: %s", type(err).__name__)
-            with self._lock:
-                return self._enqueue(write)
+            applied = self._attempts.run(
+                lambda given_up: self._apply(write, given_up),
+                on_late=lambda late: self._follow_up(write, late),
+            )
+        except (*DATABASE_DOWN, AttemptTimedOut) as err:
+            return self._spool(write, type(err).__name__)
+        # The owner's notice is a Slack call: the handler sends it after the ack (announce).
+        return replace(applied.result, reopened=applied.reopened)
+
+    def announce(self, result: WriteResult) -> None:
+        """Tell the owner of a theme this write reopened (after the ack: it calls Slack)."""
+        if result.reopened is not None and self.on_reopened is not None:
+            self.on_reopened(result.reopened)
 
     def flush_pending(self) -> int:
-        """Retry every queued write now, ignoring backoff; returns how many were applied."""
+        """Replay every spooled write now, ignoring backoff; returns how many were applied."""
         return self._drain(force=True)
 
     def drain_due(self) -> int:
-        """Retry the queued writes whose backoff has passed; returns how many were applied."""
+        """Replay the spooled writes if their backoff has passed; returns how many were applied."""
         return self._drain(force=False)
 
     def wait_applied(self, count: int, timeout: float = 5.0) -> bool:
@@ -98,70 +126,80 @@ class FeedbackRecorder:
             return self._done.wait_for(lambda: self.applied >= count, timeout)
 
     def close(self) -> None:
-        """Stop the background drainer (queued writes stay queued)."""
+        """Stop the background drainer (spooled writes stay on disk for the next start)."""
         self.auto_drain = False
-        self._wake.set()
+        self._drainer.wake()
 
-    def _enqueue(self, write: FeedbackWrite) -> WriteResult:
-        self._queue.append(_Pending(write, self.monotonic() + self.base_delay_s, self.base_delay_s))
+    def _spool(self, write: FeedbackWrite, why: str) -> WriteResult:
+        try:
+            entry = self.spool.add(write)
+        except OSError as err:
+            log.error("feedback neither stored (%s) nor spooled: %s", why, err)
+            return WriteResult("failed")
+        log.warning("feedback spooled (%s): %s", why, entry.path)
         self._start_drainer()
+        self._drainer.wake()
         return WriteResult("pending")
 
     def _drain(self, *, force: bool) -> int:
         applied = 0
-        with self._lock:
-            while self._queue:
-                head = self._queue[0]
-                if not force and head.due > self.monotonic():
+        with self._drain_lock:
+            while (entry := self.spool.head()) is not None:
+                if not force and self._due > self.monotonic():
                     break
+                problem = write_problem(entry.write)  # a file edited by hand, or from a bug
+                if problem is not None:
+                    self.spool.quarantine(entry, problem)
+                    continue
                 try:
-                    result = self._apply(head.write)
+                    done = self._apply(entry.write, threading.Event())
                 except DATABASE_DOWN:
-                    head.delay = min(head.delay * 2, self.max_delay_s)
-                    head.due = self.monotonic() + head.delay
+                    self._delay = min(max(self._delay * 2, self.base_delay_s), self.max_delay_s)
+                    self._due = self.monotonic() + self._delay
                     break
-                self._queue.popleft()
-                applied += 1
-                if self.on_late_store is not None:
-                    self.on_late_store(head.write, result)
+                except Exception as err:  # not an outage: this write can never be stored
+                    self.spool.quarantine(entry, repr(err))
+                    continue
+                self.spool.remove(entry)
+                self._delay, applied = 0.0, applied + 1
+                self._follow_up(entry.write, done)
+                log.info("spooled feedback replayed: %s (%s)", entry.path.name, done.result.status)
         return applied
 
+    def _follow_up(self, write: FeedbackWrite, done: _Applied) -> None:
+        """After a write stored outside its request: confirm it, and tell a reopened theme."""
+        try:
+            if self.on_late_store is not None:
+                self.on_late_store(write, done.result)
+            if done.reopened is not None and self.on_reopened is not None:
+                self.on_reopened(done.reopened)
+        except Exception:  # the write is stored; a failed message must not stop the replay
+            log.exception("follow-up of a stored feedback write failed")
+
     def _start_drainer(self) -> None:
-        if not self.auto_drain or (self._drainer is not None and self._drainer.is_alive()):
-            return
-        self._drainer = threading.Thread(target=self._drain_loop, daemon=True)
-        self._drainer.start()
+        if self.auto_drain:
+            self._drainer.start()
 
-    def _drain_loop(self) -> None:
-        while self.auto_drain and self.pending:
-            with self._lock:
-                wait = max(0.0, self._queue[0].due - self.monotonic()) if self._queue else 0.0
-            self._wake.wait(wait)  # real waiting in production only; tests call flush_pending
-            try:
-                self.drain_due()
-            except Exception:  # a drainer must outlive one bad write
-                log.exception("feedback drainer failed")
-
-    def _apply(self, write: FeedbackWrite) -> WriteResult:
+    def _apply(self, write: FeedbackWrite, given_up: threading.Event) -> _Applied:
         answer = self.store.answer_by_message(write.channel_id, write.message_ts)
+        if given_up.is_set():
+            raise GivenUp  # the caller spooled it: the spooled copy stores it, in order
         if answer is None or answer.id is None:
-            result = WriteResult("not_an_answer")
+            result, reopened = WriteResult("not_an_answer"), None
         else:
             result = apply_to_answer(self.store, answer, write)
-            self._watch_fixed(write, result)
+            reopened = self._watch_fixed(write, result)
         with self._done:
             self.applied += 1
             self._done.notify_all()
-        return result
+        return _Applied(result, reopened)
 
-    def _watch_fixed(self, write: FeedbackWrite, result: WriteResult) -> None:
+    def _watch_fixed(self, write: FeedbackWrite, result: WriteResult) -> Reopened | None:
         """A new flag on a fixed theme's question reopens it at once (bot/digest/fix_watch.py)."""
         if result.status != "stored" or write.op not in ("vote", "submission"):
-            return
+            return None
         if result.answer is None:
-            return
+            return None
         from bot.digest.fix_watch import watch_fixed_themes  # bot.digest imports bot.feedback
 
-        reopened = watch_fixed_themes(self.store, result.answer, result.feedback)
-        if reopened is not None and self.on_reopened is not None:
-            self.on_reopened(reopened)
+        return watch_fixed_themes(self.store, result.answer, result.feedback)

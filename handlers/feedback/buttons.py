@@ -2,7 +2,9 @@
 
 The answer is found from the clicked message (container channel + ts) in our own records;
 action values only say which button it was, so a tampered value cannot point elsewhere.
-Modals open first (the trigger dies 3 s after the click), then get filled in with views.update.
+A thumbs click is stored (in the database, or the spool when it is down) BEFORE it is acked:
+Slack never resends a click. The reason modal opens right after the ack (the trigger dies 3 s
+after the click; storing takes at most the recorder's 1 s deadline), then gets filled in.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from slack_sdk import WebClient
 
 from bot.feedback import FeedbackWrite, WriteResult, vote_from_value
 from bot.feedback.recorder import DATABASE_DOWN
-from handlers.feedback.context import QUEUED, FeedbackContext
+from handlers.feedback.context import FeedbackContext
 from handlers.feedback.modals import ModalMeta, feedback_modal, not_ours_modal
 
 Body = dict[str, Any]
@@ -61,20 +63,25 @@ def fill_modal(
 
 
 def on_vote(ctx: FeedbackContext, ack: Ack, body: Body, client: WebClient) -> None:
-    """A thumbs click: counts at once; thumbs down also opens the reason modal."""
-    ack()
+    """A thumbs click: stored, then acked; thumbs down then opens the reason modal."""
     action = (body.get("actions") or [{}])[0]
     kind = vote_from_value(str(action.get("value") or ""))
     channel, ts, thread = clicked_message(body)
     user = str(body["user"]["id"])
     if kind is None or not channel or not ts:
+        ack()
+        return
+    write = FeedbackWrite("vote", channel, ts, user, kind, "button")
+    result = ctx.recorder.record(write)  # stored or spooled on disk before Slack hears "ok"
+    ack()
+    where = {"channel": channel, "user": user, "thread_ts": thread}
+    if result.status in ("failed", "refused"):
+        ctx.tell_unsaved(client, **where, status=result.status)
         return
     view_id, error = "", ""
     if kind == "down":
         meta = ModalMeta(channel=channel, ts=ts, kind="down", thread_ts=thread)
         view_id, error = open_modal(ctx, client, body, meta)
-    write = FeedbackWrite("vote", channel, ts, user, kind, "button")
-    result = ctx.recorder.record(write)
     _after_vote(ctx, client, write, result, view_id, error, thread)
 
 
@@ -88,9 +95,8 @@ def _after_vote(
     thread: str,
 ) -> None:
     where = {"channel": write.channel_id, "user": write.user_id, "thread_ts": thread}
-    if result.status == "pending":
-        ctx.tell(client, **where, text=QUEUED)
-        return
+    if ctx.tell_unsaved(client, **where, status=result.status):
+        return  # spooled: the modal stays usable, its details are spooled behind the vote
     if write.kind == "down":
         meta = ModalMeta(write.channel_id, write.message_ts, "down", thread_ts=thread)
         fill_modal(ctx, client, view_id, meta, result.status != "not_an_answer")

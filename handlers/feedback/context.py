@@ -11,6 +11,7 @@ from slack_sdk.models.views import View
 
 from bot.feedback import FeedbackRecorder, FeedbackWrite, WriteResult
 from bot.feedback.notify import confirmation
+from bot.feedback.spool import Spool, default_spool_dir
 from bot.feedback.urgent import flush_owner, queue_urgent_report
 from bot.owners import route_owner
 from bot.runtime import Runtime
@@ -24,6 +25,11 @@ QUEUED = (
     "We couldn't save your feedback just now (our database is restarting). "
     "It is kept and will be saved automatically in a moment; no need to click again."
 )
+NOT_SAVED = (
+    "Sorry, your feedback could not be saved just now (our database is restarting and the "
+    "fallback store is unavailable). Please try again in a few minutes."
+)
+REFUSED = "Sorry, this feedback can't be saved: the request was not one lastmile can store."
 
 
 @dataclass
@@ -92,8 +98,19 @@ class FeedbackContext:
             send=SlackUrgentSender(client),
         )
 
+    def tell_unsaved(
+        self, client: WebClient, *, channel: str, user: str, thread_ts: str, status: str
+    ) -> bool:
+        """Tell the person a write is spooled, or could not be kept; False when it is stored."""
+        text = {"pending": QUEUED, "failed": NOT_SAVED, "refused": REFUSED}.get(status)
+        if text is None:
+            return False
+        self.tell(client, channel=channel, user=user, thread_ts=thread_ts, text=text)
+        return True
+
     def after_store(self, client: WebClient, write: FeedbackWrite, result: WriteResult) -> None:
         """Follow-ups once a write is stored: confirmation, and urgent pings for reports."""
+        self.recorder.announce(result)  # a fixed theme it reopened: tell the owner
         answer = result.answer
         if answer is None or result.status != "stored" or write.op not in ("vote", "submission"):
             return
@@ -110,7 +127,8 @@ def feedback_context(runtime: Runtime, client: WebClient) -> FeedbackContext:
     if isinstance(existing, FeedbackContext):
         return existing
     auto_drain = bool(runtime.extras.get(AUTO_DRAIN_KEY, True))
-    recorder = FeedbackRecorder(runtime.store, auto_drain=auto_drain)
+    directory = runtime.settings.spool_dir or default_spool_dir(runtime.store.engine.url)
+    recorder = FeedbackRecorder(runtime.store, Spool(directory), auto_drain=auto_drain)
     context = FeedbackContext(runtime, recorder, client)
     recorder.on_late_store = lambda write, result: context.after_store(client, write, result)
     runtime.extras[RECORDER_KEY] = context

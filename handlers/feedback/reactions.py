@@ -11,7 +11,7 @@ from typing import Any
 from slack_sdk import WebClient
 
 from bot.feedback import FeedbackWrite, vote_from_reaction
-from handlers.feedback.context import QUEUED, FeedbackContext
+from handlers.feedback.context import FeedbackContext
 
 Event = dict[str, Any]
 
@@ -32,8 +32,8 @@ def on_reaction(ctx: FeedbackContext, event: Event, client: WebClient, *, added:
     if write is None:
         return
     result = ctx.recorder.record(write)
-    if result.status == "pending" and added:
-        ctx.tell(client, channel=write.channel_id, user=write.user_id, thread_ts="", text=QUEUED)
+    if not added:
         return
-    if added:
+    where = {"channel": write.channel_id, "user": write.user_id, "thread_ts": ""}
+    if not ctx.tell_unsaved(client, **where, status=result.status):
         ctx.after_store(client, write, result)

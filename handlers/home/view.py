@@ -15,7 +15,6 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.feedback.home import FeedbackItem, HomeData, OpenTheme, OwnerWeek
-from bot.feedback.signals import REASON_LABELS
 from bot.mrkdwn import escape, truncate
 from handlers.home.status_text import mention, status_line
 
@@ -30,9 +29,9 @@ EMPTY = "Nothing flagged yet. Use the thumbs or *Report* under any answer; it ta
 
 def item_blocks(item: FeedbackItem, review_when: str) -> list[Block]:
     """One flag: what it was, on which question, and where it truly stands."""
-    what = KIND_LABELS.get(item.kind, escape(item.kind))
+    what = KIND_LABELS.get(item.kind, "Feedback")  # only our words, whatever is stored
     if item.reason:
-        what += f" ({escape(REASON_LABELS.get(item.reason, item.reason))})"
+        what += f" ({escape(item.reason)})"  # already our label (bot.feedback.home)
     question = escape(truncate(item.question, 200))
     return [
         SectionBlock(text=f"*{what}* on “{question}”\n{status_line(item.status, review_when)}"),
