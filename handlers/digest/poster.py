@@ -9,6 +9,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.digest.chart import daily_chart_png
+from bot.digest.delivery import PostRefused
 from bot.digest.model import Digest, permalink
 from handlers.digest.blocks import digest_blocks, fallback_text
 
@@ -27,10 +28,13 @@ class SlackPoster:
 
     def destination(self, owner_slack_id: str) -> str:
         """A user id becomes the DM channel with that user; a channel id is used as is."""
-        if owner_slack_id[:1] in ("U", "W"):
+        if owner_slack_id[:1] not in ("U", "W"):
+            return owner_slack_id
+        try:
             opened = self.client.conversations_open(users=owner_slack_id)
-            return str(opened["channel"]["id"])
-        return owner_slack_id
+        except SlackApiError as error:
+            raise PostRefused(f"opening the DM: {error.response.get('error')}") from error
+        return str(opened["channel"]["id"])
 
     def find_posted(self, channel: str, marker: str) -> str | None:
         """The ts of a bot message in `channel` whose metadata carries `marker`."""
@@ -53,13 +57,16 @@ class SlackPoster:
                 "period": digest.period.key,
             },
         }
-        posted = self.client.chat_postMessage(
-            channel=channel,
-            text=fallback_text(digest),
-            blocks=digest_blocks(digest, self.permalink),
-            metadata=metadata,
-            unfurl_links=False,
-        )
+        try:
+            posted = self.client.chat_postMessage(
+                channel=channel,
+                text=fallback_text(digest),
+                blocks=digest_blocks(digest, self.permalink),
+                metadata=metadata,
+                unfurl_links=False,
+            )
+        except SlackApiError as error:
+            raise PostRefused(f"the digest: {error.response.get('error')}") from error
         return str(posted["ts"])
 
     def after_post(self, channel: str, ts: str, digest: Digest) -> None:
