@@ -21,8 +21,9 @@ MAX_BLOCKS = 50
 """Slack's blocks per message."""
 TEXT_PER_MESSAGE = 10_000
 """The text one message's blocks may hold together, below the ~12,000 Slack refuses."""
-ADDED_LINE_TEXT = 200
-"""What one state or "approved" line, added by a later update, may hold."""
+ADDED_LINE_TEXT = 400
+"""What one state or "approved" line, added by a later update, may hold (a won't-fix reason
+is cut to 300)."""
 _GROWING = ("theme:", "fix:")  # each gains one context line when an owner acts on it
 
 
