@@ -54,7 +54,7 @@ def test_a_refused_post_is_a_failure_retried_at_the_next_run_and_posted_once(
         ("failed", "the digest: invalid_blocks"),
         ("posted", ""),
     ]
-    with pytest.raises(DigestsFailed, match=r"owner 1: the digest: invalid_blocks"):
+    with pytest.raises(DigestsFailed, match=r"owner 1 \(People team\): the digest: invalid_blocks"):
         raise_if_failed(W46, first)
     runs = {run.owner_id: run for run in store.digest_runs(W46.key)}
     assert (runs[1].status, runs[1].error) == ("failed", "the digest: invalid_blocks")
@@ -90,7 +90,10 @@ def test_digest_send_exits_non_zero_naming_the_owner_and_slacks_error(
     args = ["digest", "--send", "--week", W46.key]
     failed = CliRunner().invoke(cli, args)
     assert failed.exit_code == 1, failed.output
-    assert "owner 1 2026-W46: the digest: msg_blocks_too_long" in failed.stderr
+    assert (
+        "owner 1 (People team) 2026-W46 not posted: the digest: msg_blocks_too_long"
+        in failed.stderr
+    )
     assert "owner 2 2026-W46: posted" in failed.stdout
     retried = CliRunner().invoke(cli, args)
     assert retried.exit_code == 0, retried.output

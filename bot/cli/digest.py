@@ -111,7 +111,8 @@ def _send(settings: Settings, period: Period) -> None:
         click.echo(f"owner {delivery.owner_id} {period.key}: {delivery.outcome}{where}")
     failed = [delivery for delivery in deliveries if delivery.outcome == "failed"]
     for delivery in failed:
-        click.echo(f"lastmile: owner {delivery.owner_id} {period.key}: {delivery.error}", err=True)
+        who = f"owner {delivery.owner_id} ({delivery.owner_name})"
+        click.echo(f"lastmile: {who} {period.key} not posted: {delivery.error}", err=True)
     if failed:
         click.echo(f"lastmile: {len(failed)} digest(s) not posted; run again to retry.", err=True)
         sys.exit(EXIT_NOT_POSTED)

@@ -20,6 +20,7 @@ run takes it over at once, looks for the marker, and posts.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
@@ -199,5 +200,6 @@ def deliver_all(
                 "digest for owner %s (%s), %s failed: %s; the next run retries it",
                 owner.id, owner.name, period.key, error_text(error),
             )  # fmt: skip
-            results.append(Delivery(owner.id, period.key, "failed", error=error_text(error)))
+            failed = Delivery(owner.id, period.key, "failed", error=error_text(error))
+            results.append(dataclasses.replace(failed, owner_name=owner.name))
     return results

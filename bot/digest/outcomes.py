@@ -31,6 +31,7 @@ class Delivery:
     channel_id: str = ""
     message_ts: str = ""
     error: str = ""
+    owner_name: str = ""  # set on failures, for the report
 
 
 def error_text(error: Exception) -> str:
@@ -42,5 +43,5 @@ def raise_if_failed(period: Period, deliveries: Sequence[Delivery]) -> None:
     """DigestsFailed naming each owner whose digest failed, and why; nothing when none did."""
     failed = [d for d in deliveries if d.outcome == "failed"]
     if failed:
-        owners = "; ".join(f"owner {d.owner_id}: {d.error}" for d in failed)
+        owners = "; ".join(f"owner {d.owner_id} ({d.owner_name}): {d.error}" for d in failed)
         raise DigestsFailed(f"digest {period.key} not posted for {owners}")
