@@ -65,14 +65,15 @@ def next_wait(now: datetime, *, schedule: str, timezone: str) -> float:
 
 def run_due(
     send: Send, now: datetime, last_run: datetime | None, *, schedule: str, timezone: str
-) -> datetime:
-    """Send every due period; returns the new `last_run`. A failed send is retried next tick."""
+) -> datetime | None:
+    """Send every due period; returns the new `last_run`. A failed send is retried next tick
+    (`last_run` stays as it was, None included: the latest fire time is due again)."""
     for period in due_periods(now, last_run, schedule=schedule, timezone=timezone):
         try:
             send(period)
         except Exception:  # noqa: BLE001 - keep the scheduler alive; the claim makes retry safe
             log.exception("digest for %s failed; retrying on the next tick", period.key)
-            return last_run or now - timedelta(seconds=1)
+            return last_run
     return now
 
 

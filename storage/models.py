@@ -174,6 +174,10 @@ class DigestRun(SQLModel, table=True):
     status: str = Field(default="claimed", max_length=16)
     claimed_by: str = Field(max_length=255)
     claimed_at: datetime
+    # A fresh token per claim (and takeover): the holder proves with it that it still holds
+    # the claim before posting and when recording, so a stalled process can't post twice.
+    claim_token: str | None = Field(default=None, max_length=64)
+    error: str | None = Field(default=None, max_length=255)  # Slack's error when 'failed'
     channel_id: str | None = Field(default=None, max_length=64)
     message_ts: str | None = Field(default=None, max_length=32)
     posted_at: datetime | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -13,6 +14,9 @@ from bot.owners import OwnersFileError, load_owners_file, sync_owners_file
 from bot.settings import Settings
 from storage import Store
 from storage.models import Owner
+
+EXIT_NOT_POSTED = 1
+"""`digest --send` when Slack refused an owner's digest (2 is a configuration problem)."""
 
 
 def _period(settings: Settings, store: Store, week: str | None) -> Period:
@@ -101,9 +105,17 @@ def _send(settings: Settings, period: Period) -> None:
         fail("lastmile: --send needs SLACK_BOT_TOKEN (and the bot in each owner's channel).")
     from bot.composition import send_now  # Slack is imported only when sending
 
-    for delivery in send_now(settings, period, instance_id="lastmile-cli"):
+    deliveries = send_now(settings, period, instance_id="lastmile-cli")
+    for delivery in deliveries:
         where = f" in {delivery.channel_id} at {delivery.message_ts}" if delivery.message_ts else ""
         click.echo(f"owner {delivery.owner_id} {period.key}: {delivery.outcome}{where}")
+    failed = [delivery for delivery in deliveries if delivery.outcome == "failed"]
+    for delivery in failed:
+        who = f"owner {delivery.owner_id} ({delivery.owner_name})"
+        click.echo(f"lastmile: {who} {period.key} not posted: {delivery.error}", err=True)
+    if failed:
+        click.echo(f"lastmile: {len(failed)} digest(s) not posted; run again to retry.", err=True)
+        sys.exit(EXIT_NOT_POSTED)
 
 
 @click.command(name="owners")

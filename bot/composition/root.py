@@ -19,7 +19,7 @@ from slack_sdk import WebClient
 from bot.answering.reload import KnowledgeWatcher
 from bot.clock import system_clock
 from bot.composition.services import BackgroundService, Service, Services
-from bot.digest.delivery import Delivery
+from bot.digest.delivery import Delivery, raise_if_failed
 from bot.digest.period import Period
 from bot.retention import RetentionJob
 from bot.runtime import Runtime, build_runtime
@@ -88,6 +88,7 @@ def assemble(
     def post_through_slack(period: Period) -> object:
         deliveries = send_digests(runtime, client, period)
         log_deliveries(period, deliveries)
+        raise_if_failed(period, deliveries)  # the scheduler runs the period again next tick
         return deliveries
 
     services = background_services(runtime, workers, send_digest or post_through_slack)

@@ -3,7 +3,8 @@
 Lean on purpose (SLACK-NOTES: msg_blocks_too_long appears below the documented sums): a header,
 the week's dates, one summary section, per theme one section plus one actions row plus one section
 per proposed correction, then one section each for "Knowledge to fix", "Last week's fixes" and
-prompt/model rates, and the rate's definition. Five themes stay under 40 blocks.
+prompt/model rates, and the rate's definition. A section keeps whole lines and says "…and N more"
+for the rest; handlers/digest/split.py packs the groups into a parent message and replies.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from bot.digest.wording import (
 )
 from bot.mrkdwn import escape, truncate
 from bot.vocabulary import ActionId
+from handlers.digest.split import lines_within
 from handlers.digest.theme_actions import theme_actions
 
 Permalink = Callable[[str, str], str]
@@ -48,30 +50,35 @@ def _line(text: str, limit: int) -> str:
 
 
 def digest_blocks(digest: Digest, permalink: Permalink) -> list[Block]:
-    """Every block of one digest message."""
+    """Every block of one digest, in order (handlers/digest/split.py cuts it into messages)."""
+    return [block for group in digest_groups(digest, permalink) for block in group]
+
+
+def digest_groups(digest: Digest, permalink: Permalink) -> list[list[Block]]:
+    """The digest's blocks in groups that stay in one message: the head, each theme, ..."""
     title = f"lastmile digest · {digest.owner_name} · {digest.period.key}"
     period = digest.period
     dates = f"{date_range(period)} ({escape(period.timezone)})"
-    blocks: list[Block] = [
+    head: list[Block] = [
         HeaderBlock(text=truncate(title, 150)),
         ContextBlock(elements=[MarkdownTextObject(text=dates)]),
         _summary(digest),
     ]
     if not digest.themes:
-        blocks.append(SectionBlock(text=MarkdownTextObject(text="No failures this week. :tada:")))
-    for theme in digest.themes:
-        blocks += [DividerBlock(), *_theme_blocks(theme, permalink)]
+        head.append(SectionBlock(text=MarkdownTextObject(text="No failures this week. :tada:")))
+    groups = [head, *([DividerBlock(), *_theme_blocks(t, permalink)] for t in digest.themes)]
+    tail: list[Block] = []
     if digest.hidden_themes:
         more = f"{themes_text(digest.hidden_themes)} more not shown (smaller or snoozed)."
-        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=more)]))
+        tail.append(ContextBlock(elements=[MarkdownTextObject(text=more)]))
     if digest.knowledge:
-        blocks += [DividerBlock(), _knowledge(digest)]
+        tail += [DividerBlock(), _knowledge(digest)]
     if digest.past_fixes:
-        blocks += [DividerBlock(), _past_fixes(digest)]
+        tail += [DividerBlock(), _past_fixes(digest)]
     if digest.by_version:
-        blocks += [DividerBlock(), _versions(digest)]
-    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=RATE_DEFINITION)]))
-    return blocks
+        tail += [DividerBlock(), _versions(digest)]
+    tail.append(ContextBlock(elements=[MarkdownTextObject(text=RATE_DEFINITION)]))
+    return [*groups, tail]
 
 
 def fallback_text(digest: Digest) -> str:
@@ -107,7 +114,7 @@ def _theme_blocks(theme: ThemeDigest, permalink: Permalink) -> list[Block]:
             lines.append(f"• <{link}|{question}>")
         else:
             lines.append(f"• {question}")
-    text = truncate("\n".join(lines), SECTION_LIMIT)
+    text = lines_within(lines, SECTION_LIMIT)
     blocks: list[Block] = [SectionBlock(block_id=f"theme:{theme.theme_id}", text=text)]
     blocks += [_correction(fix) for fix in theme.corrections]
     blocks.append(theme_actions(theme))
@@ -144,7 +151,7 @@ def _knowledge(digest: Digest) -> SectionBlock:
             f"{'answer' if doc.failed == 1 else 'answers'} cited it, "
             f"{doc.failed_share:.0%} of its {doc.cited} citations failed"
         )
-    return SectionBlock(text=MarkdownTextObject(text=truncate("\n".join(lines), SECTION_LIMIT)))
+    return SectionBlock(text=MarkdownTextObject(text=lines_within(lines, SECTION_LIMIT)))
 
 
 def _past_fixes(digest: Digest) -> SectionBlock:
@@ -153,7 +160,7 @@ def _past_fixes(digest: Digest) -> SectionBlock:
         mark = ":warning: *REGRESSED* " if fix.regressed else ":white_check_mark: "
         by = f" by <@{fix.fixed_by}>" if fix.fixed_by and fix.fixed_by.isalnum() else ""
         lines.append(f"• {mark}*{_line(fix.label, 150)}*{by}: {escape(fix_line(fix))}")
-    return SectionBlock(text=MarkdownTextObject(text=truncate("\n".join(lines), SECTION_LIMIT)))
+    return SectionBlock(text=MarkdownTextObject(text=lines_within(lines, SECTION_LIMIT)))
 
 
 def _correction(fix: ProposedCorrection) -> SectionBlock:
@@ -181,4 +188,4 @@ def _versions(digest: Digest) -> SectionBlock:
             f"{row.rate:.0%} ({row.downs} of {votes} {'vote' if votes == 1 else 'votes'}, "
             f"{row.answers} answers)"
         )
-    return SectionBlock(text=MarkdownTextObject(text=truncate("\n".join(lines), SECTION_LIMIT)))
+    return SectionBlock(text=MarkdownTextObject(text=lines_within(lines, SECTION_LIMIT)))

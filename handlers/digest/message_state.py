@@ -60,13 +60,23 @@ def from_metadata(metadata: object) -> DigestMessage | None:
 
 
 def read_message(client: WebClient, where: DigestMessage) -> DigestMessage | None:
-    """The message's current blocks, read back from the channel's history."""
+    """The message's current blocks, read back from the channel's history (or its thread)."""
     if where.blocks is not None:
         return where
     found = client.conversations_history(
         channel=where.channel, latest=where.ts, inclusive=True, limit=1
     )
-    for message in found.get("messages") or []:
+    read = _with_ts(found.get("messages") or [], where)
+    if read is None:  # a long digest's themes can sit in a reply, which history leaves out
+        thread = client.conversations_replies(
+            channel=where.channel, ts=where.ts, oldest=where.ts, inclusive=True, limit=10
+        )
+        read = _with_ts(thread.get("messages") or [], where)
+    return read
+
+
+def _with_ts(messages: Sequence[Json], where: DigestMessage) -> DigestMessage | None:
+    for message in messages:
         if message.get("ts") == where.ts:
             blocks = list(message.get("blocks") or [])
             return DigestMessage(where.channel, where.ts, blocks, str(message.get("text") or ""))

@@ -6,6 +6,7 @@ digest reads that week only, however large the tables grow.
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
@@ -40,10 +41,14 @@ class FailureRecord(NamedTuple):
 
 
 class DigestClaim(NamedTuple):
-    """A claimed DigestRun; `resumed` means an earlier claim died and may have posted already."""
+    """A claimed DigestRun; `resumed`: an earlier claim died and may have posted already.
+
+    `token` is this claim's own: only its holder can renew, record or release the run.
+    """
 
     run_id: int
     resumed: bool
+    token: str
 
 
 def _columns(*attributes: Any) -> list[Any]:
@@ -110,17 +115,21 @@ class DigestQueries(DigestHistoryQueries):
     ) -> DigestClaim | None:
         """Claim owner+period for posting. None when it was posted or is held by a live claim.
 
-        A claim older than `lease` that never recorded a post belongs to a process that died;
-        it is taken over (resumed=True) by one caller only, thanks to the guarded UPDATE.
+        A claim older than `lease` that never recorded a post belongs to a process that died
+        (or stalled); a 'failed' one was refused by Slack. Either is taken over (resumed=True)
+        by one caller only, thanks to the guarded UPDATE, under a new token.
         """
-        now = self.now()
-        row = DigestRun(owner_id=owner_id, period=period, claimed_by=claimed_by, claimed_at=now)
+        now, token = self.now(), uuid.uuid4().hex
+        row = DigestRun(
+            owner_id=owner_id, period=period, claimed_by=claimed_by, claimed_at=now,
+            claim_token=token,
+        )  # fmt: skip
         try:
             with self.session() as session:
                 session.add(row)
                 session.flush()
                 assert row.id is not None
-                return DigestClaim(row.id, resumed=False)
+                return DigestClaim(row.id, resumed=False, token=token)
         except IntegrityError:
             pass
         with self.session() as session:
@@ -128,36 +137,49 @@ class DigestQueries(DigestHistoryQueries):
                 DigestRun.owner_id == owner_id, DigestRun.period == period
             )
             found = session.exec(query).one()
-            if found.status == "posted" or now - as_utc(found.claimed_at) < lease:
+            live = found.status == "claimed" and now - as_utc(found.claimed_at) < lease
+            if found.status == "posted" or live:
                 return None
             taken = session.exec(
                 update(DigestRun)
-                .where(col(DigestRun.id) == found.id, col(DigestRun.status) != "posted")
+                .where(col(DigestRun.id) == found.id, col(DigestRun.status) == found.status)
                 .where(col(DigestRun.claimed_by) == found.claimed_by)
                 .where(col(DigestRun.claimed_at) == found.claimed_at)
-                .values(claimed_by=claimed_by, claimed_at=now)
-            )
+                .values(claimed_by=claimed_by, claimed_at=now, claim_token=token,
+                        status="claimed", error=None)
+            )  # fmt: skip
             if taken.rowcount != 1:
                 return None
             assert found.id is not None
-            return DigestClaim(found.id, resumed=True)
+            return DigestClaim(found.id, resumed=True, token=token)
+
+    def _held(self, claim: DigestClaim, **values: object) -> bool:
+        """Write `values` to the run only while `claim` still holds it; True if it did."""
+        with self.session() as session:
+            done = session.exec(
+                update(DigestRun)
+                .where(col(DigestRun.id) == claim.run_id, col(DigestRun.status) == "claimed")
+                .where(col(DigestRun.claim_token) == claim.token)
+                .values(**values)
+            )
+            return bool(done.rowcount == 1)
+
+    def renew_digest_claim(self, claim: DigestClaim) -> bool:
+        """Re-check the claim just before posting and restart its lease; False: it was lost."""
+        return self._held(claim, claimed_at=self.now())
 
     def record_digest_posted(
-        self, run_id: int, *, channel_id: str, message_ts: str, summary: dict[str, object]
-    ) -> None:
-        """Mark a claimed digest posted, with where it lives in Slack."""
-        with self.session() as session:
-            session.exec(
-                update(DigestRun)
-                .where(col(DigestRun.id) == run_id)
-                .values(
-                    status="posted",
-                    channel_id=channel_id,
-                    message_ts=message_ts,
-                    posted_at=self.now(),
-                    summary=summary,
-                )
-            )
+        self, claim: DigestClaim, *, channel_id: str, message_ts: str, summary: dict[str, object]
+    ) -> bool:
+        """Mark a claimed digest posted, with where it lives in Slack; False: claim lost."""
+        return self._held(
+            claim, status="posted", channel_id=channel_id, message_ts=message_ts,
+            posted_at=self.now(), summary=summary,
+        )  # fmt: skip
+
+    def release_digest_claim(self, claim: DigestClaim, *, error: str) -> bool:
+        """Mark a claim 'failed' (Slack refused the post) so the next run retries at once."""
+        return self._held(claim, status="failed", error=error[:255])
 
     def digest_runs(self, period: str) -> list[DigestRun]:
         """The runs of one period, by owner."""

@@ -14,6 +14,8 @@ import copy
 from collections.abc import Callable
 from typing import Any
 
+from .block_limits import message_error
+
 Json = dict[str, Any]
 Method = Callable[[Json], Json]
 
@@ -108,6 +110,8 @@ class MessageStore:
         channel = required(params, "channel", "channel_not_found")
         if not any(params.get(k) for k in ("text", "blocks", "attachments")):
             raise SlackError("no_text")
+        if error := message_error(params):
+            raise SlackError(error)
         message = self.add(channel, self.bot_message(params, self._next_ts()))
         return {"channel": channel, "ts": message["ts"], "message": copy.deepcopy(message)}
 
@@ -115,6 +119,8 @@ class MessageStore:
         """chat.update: replaces text/blocks of a stored message."""
         channel = required(params, "channel", "channel_not_found")
         message = self.find(channel, required(params, "ts", "message_not_found"))
+        if error := message_error(params):
+            raise SlackError(error)
         for key in ("text", "blocks", "attachments", "metadata"):
             if key in params:
                 message[key] = params[key]
