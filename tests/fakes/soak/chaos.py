@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from tests.fakes.tcp_proxy import TcpProxy
 
@@ -27,6 +28,9 @@ class Chaos:
     def start(self) -> None:
         """Begin the schedule now (the moment load starts)."""
         self._t0 = time.monotonic()
+        self.timeline.append(
+            f"t=0 load starts at {datetime.now(UTC):%H:%M:%S} UTC (replica logs' clock)"
+        )
         plan: list[tuple[float, Callable[[], None]]] = []
         for at in self.config.cut_times():
             plan.append((at, self._cut))
