@@ -83,9 +83,9 @@ def question_outcomes(
         replies = log.thread(question.channel, question.ts)
         finished = [r for r in replies if r.finished_at is not None]
         if not delivery.acked:
-            result.refused_questions.append(event_id)
+            result.refused_questions.append(f"{event_id} ({_reasons(delivery)})")
         elif not finished:
-            result.lost_questions.append(event_id)
+            result.lost_questions.append(f"{event_id} ({_acked_by(delivery)})")
         if len(replies) > 1:
             result.doubled.append(f"{event_id} ({len(replies)} replies)")
         result.truncated += [f"{event_id} ts={r.ts}" for r in replies if r.finished_at is None]
@@ -106,11 +106,27 @@ def feedback_outcomes(
             continue
         meta = delivery.meta
         if not delivery.acked:
-            result.refused_feedback.append(delivery.key)
+            result.refused_feedback.append(f"{delivery.key} ({_reasons(delivery)})")
             continue
         result.feedback_acked += 1
         if (meta["channel"], meta["ts"], meta["user"]) not in rows:
-            result.lost_feedback.append(f"{delivery.key} on ts={meta['ts']} by {meta['user']}")
+            where = f"on ts={meta['ts']} by {meta['user']}, {_acked_by(delivery)}"
+            result.lost_feedback.append(f"{delivery.key} {where}")
+
+
+def _reasons(delivery: Delivery) -> str:
+    """What each attempt got: `503`, `http_timeout`, ... joined by `/`."""
+    got = (
+        str(a.status) if a.status and a.reason != "http_timeout" else a.reason
+        for a in delivery.attempts
+    )
+    return "/".join(got)
+
+
+def _acked_by(delivery: Delivery) -> str:
+    """`acked by replica 1 on try 2`: where and when the first 2xx came."""
+    ack = next(a for a in delivery.attempts if a.reason == "")
+    return f"acked by replica {ack.replica} on try {ack.retry_num + 1}"
 
 
 def measure(
