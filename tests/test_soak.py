@@ -27,7 +27,6 @@ def test_a_short_soak_loses_doubles_and_truncates_nothing() -> None:
         seconds=60.0,
         faults=0.1,
         pg_cut_every_s=60.0,
-        pg_first_cut_s=30.0,
         kill_at=0.4,
         drain_s=240.0,
         postgres_url=base,
