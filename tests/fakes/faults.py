@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import random
+from dataclasses import dataclass, field
 
 from .http_wire import Reply
 
@@ -52,3 +53,34 @@ class FaultPlan:
             queue.pop(0)
         headers = {} if fault.retry_after is None else {"Retry-After": str(fault.retry_after)}
         return Reply(fault.status, {"ok": False, "error": fault.error}, headers)
+
+
+@dataclass
+class RandomFaults:
+    """Fails a seeded random `share` of calls: half HTTP 500, half 429 with Retry-After.
+
+    For soak runs (bench/bench_soak.py): `FakeSlackApi(random_faults=RandomFaults(0.1, seed=7))`.
+    Methods in `spared` (by default auth.test, the start-up check) are never failed. Not
+    locked: `FakeSlackApi` holds its lock around it. `enabled` turns it off and on.
+    """
+
+    share: float
+    seed: int = 0
+    retry_after: int = 1
+    spared: frozenset[str] = frozenset({"auth.test"})
+    enabled: bool = True
+    injected: dict[str, int] = field(default_factory=dict)  # method -> faults answered
+    _rng: random.Random = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._rng = random.Random(self.seed)
+
+    def take(self, method: str) -> Reply | None:
+        """A fault reply for this call, or None to answer it normally."""
+        if not self.enabled or method in self.spared or self._rng.random() >= self.share:
+            return None
+        self.injected[method] = self.injected.get(method, 0) + 1
+        if self._rng.random() < 0.5:
+            return Reply(500, {"ok": False, "error": "internal_error"})
+        headers = {"Retry-After": str(self.retry_after)}
+        return Reply(429, {"ok": False, "error": "ratelimited"}, headers)

@@ -1,7 +1,8 @@
 """A scripted local HTTP server speaking Server-Sent Events, shared by the fake LLM APIs.
 
-Each request takes the next scripted reply (a default one when the script is empty) and is
-recorded. Faults: an HTTP error status, a stall before the first byte, a stream cut mid-way.
+Each request takes the next scripted reply (a default one when the script is empty, or what
+the optional `chooser` callable picks) and is recorded. Faults: an HTTP error status, a stall
+before the first byte, a stream cut mid-way.
 `require_key` makes every request with another key get 401, as the real APIs answer; GET
 requests (the models list) are answered by the subclass's `get`.
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 import json
 import threading
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Self
@@ -62,8 +63,9 @@ class FakeLLMServer(Served):
 
     path = "/"
 
-    def __init__(self) -> None:
+    def __init__(self, *, chooser: Callable[[RecordedRequest], Reply] | None = None) -> None:
         self._state = _State()
+        self._chooser = chooser  # the reply when the script is empty (soak runs); else default
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -155,7 +157,9 @@ class FakeLLMServer(Served):
         """Record `request` and take the next scripted reply."""
         with self._state.lock:
             self._state.requests.append(request)
-            return self._state.script.popleft() if self._state.script else Reply()
+            if self._state.script:
+                return self._state.script.popleft()
+        return self._chooser(request) if self._chooser else Reply()
 
     def record(self, request: RecordedRequest) -> None:
         """Record a request answered without a scripted reply (refused, or a GET)."""

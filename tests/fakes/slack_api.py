@@ -13,7 +13,8 @@ every call, failed ones included. Answers follow Slack's shapes: the bot is `UBO
 team `T111`; message ts values are unique and increasing from `1700000000.000200`; the DM
 with `U123` is `D123`. Unknown methods get `unknown_method`; calls without a token get
 `not_authed`. Faults: `fail_next` (HTTP 429 + Retry-After, 5xx, or HTTP 200 `ok: false`),
-`delay`, and `disable_streaming`, which makes chat.*Stream answer `not_allowed_token_type`.
+`delay`, `random_faults` (a seeded share of calls answered 500 or 429), and
+`disable_streaming`, which makes chat.*Stream answer `not_allowed_token_type`.
 Slack's method reference lists no dedicated "streaming unavailable" error for
 chat.startStream; `not_allowed_token_type` is one it does list, so callers should treat any
 `ok: false` from startStream as "fall back to post-and-update". Pass another code if needed.
@@ -23,12 +24,13 @@ from __future__ import annotations
 
 import copy
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import Any, Self
 
 from slack_sdk import WebClient
 
-from .faults import FaultPlan
+from .faults import FaultPlan, RandomFaults
 from .http_wire import ApiServer, Reply
 from .lifecycle import Served
 from .slack_messages import TEAM_ID, Json
@@ -50,15 +52,17 @@ class RecordedCall:
     status: int
     response: Json
     response_headers: dict[str, str] = field(default_factory=dict)  # e.g. Retry-After
+    at: float = field(default_factory=time.monotonic)  # when it was answered (monotonic)
 
 
 class FakeSlackApi(Served):
     """The fake Web API; start with `with FakeSlackApi() as slack:` or `start()`/`stop()`."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, random_faults: RandomFaults | None = None) -> None:
         self._cond = threading.Condition()
         self._calls: list[RecordedCall] = []
         self._faults = FaultPlan()
+        self.random_faults = random_faults  # seeded random 500/429s (soak runs); None: none
         self._stopping = threading.Event()
         self._server: ApiServer | None = None
         self._thread: threading.Thread | None = None
@@ -222,8 +226,10 @@ class FakeSlackApi(Served):
         if seconds:
             self._stopping.wait(seconds)  # an Event, so stop() cuts a long delay short
         with self._cond:
-            reply = self._faults.take(method) or Reply(
-                200, self._workspace.dispatch(method, params, token)
+            reply = (
+                self._faults.take(method)
+                or (self.random_faults.take(method) if self.random_faults else None)
+                or Reply(200, self._workspace.dispatch(method, params, token))
             )
             if self._scopes is not None:
                 reply = Reply(
