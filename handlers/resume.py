@@ -48,7 +48,7 @@ def claim_next(
 
 def run_claimed(runtime: Runtime, app: App, claimed: Claimed) -> None:
     """Dispatch a claimed event through `app` (a `build_app(..., synchronous=True)`), settle it."""
-    with holding_event(claimed.event_id, claimed.attempt):
+    with holding_event(claimed.event_id, claimed.attempt, claimed.received_at):
         request = BoltRequest(
             body=dict(claimed.payload), mode="socket_mode", context={RESUMED: True}
         )

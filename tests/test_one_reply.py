@@ -11,15 +11,21 @@ database cut raises) and `DyingSink` (a sink that stops the attempt like a kill 
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy.exc import OperationalError
 
 from bot.answering import AnswerOutcome
+from bot.clock import ManualClock
 from bot.runtime import Runtime
-from handlers.app import make_client
+from handlers.app import build_app, make_client
 from handlers.ask.events import process_question_event
+from handlers.ask.gave_up import GAVE_UP
+from handlers.middleware import MAX_ATTEMPTS
+from handlers.middleware.events import GIVE_UP_AFTER_S, MAX_RETRY_AFTER_S
+from handlers.resume import resume_unfinished
 from storage import Store
 from tests.fakes import FakeSlackApi, payloads
 
@@ -146,3 +152,26 @@ def test_a_second_run_after_a_finished_answer_posts_nothing(
     _ask(runtime, body)
     assert len(slack.calls) == calls
     _assert_one_finished_reply(runtime, slack, body)
+
+
+def test_a_question_that_keeps_failing_is_retried_for_ten_minutes_then_the_asker_is_told(
+    runtime: Runtime, slack: FakeSlackApi, clock: ManualClock
+) -> None:
+    body = payloads.app_mention("<@UBOT> what is the parental leave policy?")
+    broken = _with_store(runtime, FlakyStore(runtime.store, "add_answer", times=1000))
+    assert broken.store.claim_event(str(body["event_id"]), "app_mention", body)
+    app = build_app(broken, synchronous=True)
+    for _ in range(MAX_ATTEMPTS + 2):  # more failures than MAX_ATTEMPTS, all within minutes
+        assert resume_unfinished(broken, app).dispatched == 1
+        clock.advance(timedelta(seconds=MAX_RETRY_AFTER_S + 1))
+    row = runtime.store.get_event(str(body["event_id"]))
+    assert row is not None and row.status == "received"  # still being retried: not given up
+    [reply] = _thread(slack, body)
+    assert "trying again" in reply["text"]  # true: it is
+    clock.advance(timedelta(seconds=GIVE_UP_AFTER_S))
+    resume_unfinished(broken, app)
+    resume_unfinished(broken, app)
+    row = runtime.store.get_event(str(body["event_id"]))
+    assert row is not None and row.status == "failed"
+    [reply] = _thread(slack, body)  # the same reply, now saying the truth
+    assert GAVE_UP.split(":")[0] in reply["text"] and "trying again" not in reply["text"]

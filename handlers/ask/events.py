@@ -15,6 +15,7 @@ from slack_sdk import WebClient
 
 from bot.asking import AskRequest, AskResult, ask
 from bot.runtime import Runtime
+from handlers.ask.gave_up import tell_gave_up
 from handlers.ask.sink import SlackAnswerSink
 from handlers.middleware import event_id_of, run_once
 from handlers.slack_text import plain_text
@@ -51,7 +52,13 @@ def answer_event_once(runtime: Runtime, client: WebClient, body: Payload) -> Non
     if not event_id:
         process_question_event(runtime, client, event_id, body)
         return
-    run_once(runtime, event_id, lambda: _process(runtime, client, event_id, body))
+    event: Payload = body.get("event", body)
+    run_once(
+        runtime,
+        event_id,
+        lambda: _process(runtime, client, event_id, body),
+        on_give_up=lambda: tell_gave_up(runtime, client, event_id, event),
+    )
 
 
 def _process(runtime: Runtime, client: WebClient, event_id: str, body: Payload) -> None:

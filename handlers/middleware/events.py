@@ -36,18 +36,23 @@ import re
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from slack_bolt import App
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.runtime import Runtime
+from storage.queries.base import as_utc
 
 MAX_ATTEMPTS = 3
 MIN_STALE_S = 300.0
 RETRY_AFTER_S = 5.0
 """A queued event whose work failed is tried again after this many seconds times its attempt."""
+MAX_RETRY_AFTER_S = 60.0
+GIVE_UP_AFTER_S = 600.0
+"""A queued event is given up on once it failed MAX_ATTEMPTS times and is at least this old."""
 RESUMED = "lastmile_resumed"
 """Context key set on requests that handlers/resume.py re-dispatches (already recorded)."""
 QUEUED = "lastmile_queued"
@@ -59,14 +64,25 @@ logger = logging.getLogger(__name__)
 _held = threading.local()
 
 
+@dataclass(frozen=True)
+class Held:
+    """The event a queue worker holds in this thread: which attempt, and when Slack sent it."""
+
+    event_id: str
+    attempt: int
+    received_at: datetime | None = None
+
+
 @contextmanager
-def holding_event(event_id: str, attempt: int) -> Iterator[None]:
+def holding_event(
+    event_id: str, attempt: int, received_at: datetime | None = None
+) -> Iterator[None]:
     """Mark `event_id` as already taken by this thread (a worker claimed it from the queue).
 
     `run_once` inside the block runs the work without taking the event again.
     """
     previous = getattr(_held, "event", None)
-    _held.event = (event_id, attempt)
+    _held.event = Held(event_id, attempt, received_at)
     try:
         yield
     finally:
@@ -84,10 +100,27 @@ def queued_command_id(body: Mapping[str, Any]) -> str:
 
 
 def _held_attempt(event_id: str) -> int | None:
-    held: tuple[str, int] | None = getattr(_held, "event", None)
-    if held is not None and held[0] == event_id:
-        return held[1]
-    return None
+    held = _held_event(event_id)
+    return held.attempt if held is not None else None
+
+
+def _held_event(event_id: str) -> Held | None:
+    held: Held | None = getattr(_held, "event", None)
+    return held if held is not None and held.event_id == event_id else None
+
+
+def _out_of_retries(runtime: Runtime, held: Held, attempt: int, max_attempts: int) -> bool:
+    """A queued event is given up on only after `max_attempts` AND `GIVE_UP_AFTER_S`.
+
+    Database cuts fail attempts in bursts (and can't even record the failure); counting
+    attempts alone gave up on questions a minute later would have answered.
+    """
+    if attempt < max_attempts:
+        return False
+    if held.received_at is None:
+        return True
+    age = as_utc(runtime.clock()) - as_utc(held.received_at)
+    return age >= timedelta(seconds=GIVE_UP_AFTER_S)
 
 
 def event_id_of(body: Mapping[str, Any]) -> str:
@@ -107,21 +140,25 @@ def run_once(
     work: Callable[[], None],
     *,
     max_attempts: int = MAX_ATTEMPTS,
+    on_give_up: Callable[[], None] | None = None,
 ) -> bool:
     """Run `work` for this event unless another worker has taken it; True when it ran to the end.
 
     The event must have been recorded by the middleware (every `event_callback` is). A
-    payload without an event id cannot be de-duplicated and simply runs.
+    payload without an event id cannot be de-duplicated and simply runs. `on_give_up` is
+    called once when the event is given up on (to tell the person it was for).
     """
     if not event_id:
         work()
         return True
-    held = _held_attempt(event_id)
+    held = _held_event(event_id)
     if held is not None:
-        if held > max_attempts:
-            _give_up(runtime, event_id, max_attempts)
+        if held.attempt > max_attempts and _out_of_retries(
+            runtime, held, held.attempt, max_attempts
+        ):
+            _give_up(runtime, event_id, max_attempts, on_give_up)
             return False
-        return _work_and_finish(runtime, event_id, work, held, max_attempts)
+        return _work_and_finish(runtime, event_id, work, held.attempt, max_attempts, on_give_up)
     store = runtime.store
     try:
         if not store.take_event(event_id, stale_before=runtime.clock() - stale_after(runtime)):
@@ -140,12 +177,23 @@ def run_once(
     return _work_and_finish(runtime, event_id, work, attempts, max_attempts)
 
 
-def _give_up(runtime: Runtime, event_id: str, max_attempts: int) -> None:
+def _give_up(
+    runtime: Runtime,
+    event_id: str,
+    max_attempts: int,
+    on_give_up: Callable[[], None] | None = None,
+) -> None:
     logger.error("event %s gave up after %d attempts", event_id, max_attempts)
     try:
         runtime.store.finish_event(event_id, "failed")
     except SQLAlchemyError:
         logger.error("event %s: could not record giving up", event_id)
+        return  # still unfinished: a later attempt gives up (and tells) again
+    if on_give_up is not None:
+        try:
+            on_give_up()
+        except Exception:  # telling is best effort; the event is settled either way
+            logger.exception("event %s: could not tell anyone it was given up", event_id)
 
 
 def _work_and_finish(
@@ -154,12 +202,13 @@ def _work_and_finish(
     work: Callable[[], None],
     attempts: int,
     max_attempts: int,
+    on_give_up: Callable[[], None] | None = None,
 ) -> bool:
     try:
         work()
     except Exception:
         logger.exception("event %s failed (attempt %d of %d)", event_id, attempts, max_attempts)
-        _after_failure(runtime, event_id, attempts, max_attempts)
+        _after_failure(runtime, event_id, attempts, max_attempts, on_give_up)
         return False
     try:
         runtime.store.finish_event(event_id, "done")
@@ -169,13 +218,27 @@ def _work_and_finish(
     return True
 
 
-def _after_failure(runtime: Runtime, event_id: str, attempts: int, max_attempts: int) -> None:
+def _after_failure(
+    runtime: Runtime,
+    event_id: str,
+    attempts: int,
+    max_attempts: int,
+    on_give_up: Callable[[], None] | None = None,
+) -> None:
+    held = _held_event(event_id)
+    if held is not None:
+        if _out_of_retries(runtime, held, attempts, max_attempts):
+            _give_up(runtime, event_id, max_attempts, on_give_up)
+            return
+        backoff = min(RETRY_AFTER_S * attempts, MAX_RETRY_AFTER_S)
+        try:  # a worker takes it again after a backoff
+            runtime.store.release_event(event_id, retry_after_s=backoff)
+        except SQLAlchemyError:
+            logger.error("event %s: could not record the failure; its lease runs out", event_id)
+        return
     try:
         if attempts >= max_attempts:
             runtime.store.finish_event(event_id, "failed")
-        elif _held_attempt(event_id) is not None:
-            # A queue worker's event: a worker takes it again after a backoff.
-            runtime.store.release_event(event_id, retry_after_s=RETRY_AFTER_S * attempts)
         else:
             runtime.store.release_event(event_id)
     except SQLAlchemyError:

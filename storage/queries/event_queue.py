@@ -39,6 +39,7 @@ class Claimed(NamedTuple):
     kind: str
     payload: dict[str, Any]
     attempt: int
+    received_at: datetime | None = None
 
 
 class EventQueueQueries(StoreBase):
@@ -76,13 +77,14 @@ class EventQueueQueries(StoreBase):
                 col(ProcessedEvent.kind),
                 col(ProcessedEvent.payload),
                 col(ProcessedEvent.attempts),
+                col(ProcessedEvent.received_at),
             )
         )
         with self.session() as session:
             row = session.exec(statement).first()
         if row is None:
             return None
-        return Claimed(str(row[0]), str(row[1]), dict(row[2] or {}), int(row[3]))
+        return Claimed(str(row[0]), str(row[1]), dict(row[2] or {}), int(row[3]), row[4])
 
     def renew_leases(self, event_ids: Sequence[str], *, lease_s: float) -> int:
         """Extend the lease of events this worker still holds; how many were renewed."""
