@@ -6,6 +6,7 @@ with `lastmile serve`'s server code), the real `EventWorkers`, real SQLite and P
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 import time
@@ -20,7 +21,7 @@ from handlers.server import EVENTS_PATH, http_server
 from handlers.workers import SLOW_KINDS, EventWorkers
 from storage import Store, make_engine
 from tests.fakes import FakeSlackApi, SlackSender, payloads
-from tests.fakes.transport import SECRET
+from tests.fakes.transport import SECRET, http_get
 
 
 class HandOff:
@@ -159,3 +160,34 @@ def test_an_ask_command_is_queued_before_its_ack_and_answered_once_by_a_worker(
     [posted] = slack.calls_to("chat.postMessage")
     assert "meeting room" in posted.params["text"]
     assert len(slack.calls_to("chat.startStream")) == 1
+
+
+def test_readyz_reports_the_backlog_the_workers_have_not_taken_yet(runtime: Runtime) -> None:
+    app = build_app(runtime, hand_off=HandOff())  # no workers: every event stays queued
+    server = http_server(runtime, app, host="127.0.0.1", port=0).start()
+    try:
+        sender = SlackSender(server.url + EVENTS_PATH, SECRET)
+        for n in range(3):
+            assert sender.send_event(payloads.app_mention(f"<@UBOT> queued {n}?")).status == 200
+        status, body = http_get(server.url + "/readyz")
+    finally:
+        server.stop()
+    assert status == 200
+    assert json.loads(body) == {
+        "database": "ok",
+        "backlog": {"waiting": 3, "working": 0, "retrying": 0},
+    }
+
+
+def test_an_event_id_too_long_to_store_is_refused_at_the_ack_not_retried_for_ever(
+    runtime: Runtime,
+) -> None:
+    app = build_app(runtime, hand_off=HandOff())
+    server = http_server(runtime, app, host="127.0.0.1", port=0).start()
+    body = payloads.app_mention("<@UBOT> a forged id", event_id="Ev" + "9" * 300)
+    try:
+        reply = SlackSender(server.url + EVENTS_PATH, SECRET).send_event(body)
+    finally:
+        server.stop()
+    assert reply.status == 400 and "too long" in reply.body
+    assert runtime.store.event_backlog() == (0, 0, 0)

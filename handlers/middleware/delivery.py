@@ -51,6 +51,8 @@ def storable(body: Mapping[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in body.items() if key not in SECRET_KEYS}
 
 
+MAX_EVENT_ID_CHARS = 255
+"""processed_event.event_id's column size."""
 ACK_LOCK_WAIT_MS = 1_000
 """The longest the ack waits for SQLite's write lock before answering 503 (Slack retries)."""
 
@@ -130,6 +132,10 @@ class ExactlyOnceEvents(Middleware):
             logger.warning("event_callback without event_id; processing without de-duplication")
             next()
             return resp
+        if len(event_id) > MAX_EVENT_ID_CHARS:
+            # Slack's ids are short; a longer one could never be stored, so every retry would fail.
+            logger.warning("event id of %d characters refused", len(event_id))
+            return BoltResponse(status=400, body={"error": "event_id too long"})
         try:
             fresh = self.runtime.store.claim_event(
                 event_id, event_kind(event), storable(body), lock_wait_ms=ACK_LOCK_WAIT_MS

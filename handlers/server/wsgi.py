@@ -2,7 +2,9 @@
 
     POST /slack/events  Events API, interactivity and slash commands, handed to Bolt
     GET  /healthz       200 while the process is up
-    GET  /readyz        200 when the database answers, else 503 (take me out of rotation)
+    GET  /readyz        200 and the event backlog when the database answers, else 503 (take
+                        me out of rotation); the backlog is events waiting for a worker,
+                        being worked on, and backing off before a retry
 
 A thin wrapper around `app.dispatch(BoltRequest)` rather than Bolt's WSGI adapter. In order,
 for POST /slack/events: a malformed `X-Slack-Request-Timestamp` or Content-Length gets 400 and
@@ -23,6 +25,7 @@ from http import HTTPStatus
 from typing import Any
 
 from slack_bolt import App, BoltResponse
+from sqlalchemy.exc import SQLAlchemyError
 
 from handlers.server.signature import signature_problem
 from handlers.server.slack_body import bolt_request
@@ -89,9 +92,16 @@ class SlackWsgi:
         if path == "/healthz" and method in ("GET", "HEAD"):
             return _json_reply(200, {"status": "ok"})
         if path == "/readyz" and method in ("GET", "HEAD"):
-            ready = self.store.database_ok()
-            return _json_reply(200 if ready else 503, {"database": "ok" if ready else "down"})
+            return self.readiness()
         return _json_reply(404, {"error": "not found"})
+
+    def readiness(self) -> Reply:
+        """200 with the event backlog when the database answers, else 503."""
+        try:
+            backlog = self.store.event_backlog()
+        except SQLAlchemyError:
+            return _json_reply(503, {"database": "down"})
+        return _json_reply(200, {"database": "ok", "backlog": backlog._asdict()})
 
     def slack(self, environ: Mapping[str, Any]) -> Reply:
         """Check the headers, the signature, then the body's shape; then hand it to Bolt."""
