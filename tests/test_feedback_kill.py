@@ -92,12 +92,22 @@ def test_a_click_acked_while_the_database_is_down_survives_kill_9(
     second, _ = _serve(url, slack, tmp_path)
     try:
         second.wait_for("spooled feedback replayed", timeout=30)
+        told = _texts_until(slack, "logged")  # told once it was really stored
     finally:
         code = stop(second.proc)
     assert code == 0
     [row] = store.feedback_for_answer(answer.id or 0)
     assert (row.kind, row.source, row.user_id) == ("down", "button", "U222")
     assert list((tmp_path / "spool").glob("*.json")) == []
-    told = [call.params["text"] for call in slack.calls_to("chat.postEphemeral")]
-    assert any("logged" in text for text in told)  # told once it was really stored
+    assert any("logged" in text for text in told)
     store.engine.dispose()
+
+
+def _texts_until(slack: FakeSlackApi, word: str, timeout: float = 15.0) -> list[str]:
+    """Ephemeral texts sent so far, waiting (up to `timeout`) for one containing `word`."""
+    deadline = time.monotonic() + timeout
+    while True:
+        texts = [call.params["text"] for call in slack.calls_to("chat.postEphemeral")]
+        if any(word in text for text in texts) or time.monotonic() > deadline:
+            return texts
+        time.sleep(0.05)

@@ -24,6 +24,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from bot.feedback.attempt import AttemptTimedOut, BoundedAttempts, GivenUp
 from bot.feedback.drainer import Drainer
+from bot.feedback.follow_ups import FollowUps
 from bot.feedback.spool import Spool
 from bot.feedback.writes import FeedbackWrite, WriteResult, apply_to_answer, write_problem
 from storage import Store
@@ -33,7 +34,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 DATABASE_DOWN = (OperationalError, InterfaceError, DisconnectionError, PoolTimeout)
-ATTEMPT_TIMEOUT_S = 1.0
+ATTEMPT_TIMEOUT_S = 2.0
+DOWN_FOR_S = 5.0
+"""After a failed attempt, new writes go straight to the spool this long (or until a replay
+succeeds), so a hung database makes one click wait for the deadline, not every click."""
 """How long a click waits for the database before its write is spooled (Slack allows 3 s)."""
 START_DELAY_S = 1.0
 """Replay of an earlier run's spool waits this long, so the app has wired its follow-ups
@@ -71,6 +75,8 @@ class FeedbackRecorder:
         self.on_late_store = on_late_store  # a spooled write got stored: tell the person
         self.on_reopened = on_reopened  # a new flag reopened a fixed theme: tell its owner
         self._attempts = BoundedAttempts(attempt_timeout_s)
+        # Confirmations are Slack calls (rate limits, retries): never let them pace the replay.
+        self._follow_ups = FollowUps(self._follow_up)
         self._drain_lock = threading.Lock()
         self._drainer = Drainer(
             busy=lambda: self.auto_drain and len(self.spool) > 0,
@@ -78,6 +84,7 @@ class FeedbackRecorder:
             drain=self.drain_due,
         )
         self._delay, self._due = 0.0, self.monotonic() + START_DELAY_S
+        self._down_until = 0.0
         self._done = threading.Condition()
         self.applied = 0  # writes that reached the database (any outcome): for metrics and tests
         if len(spool):
@@ -95,14 +102,17 @@ class FeedbackRecorder:
         if problem is not None:
             log.warning("feedback refused: %s", problem)
             return WriteResult("refused")
-        if len(self.spool):  # keep order: an annotation must not overtake its vote
-            return self._spool(write, "earlier writes are still spooled")
+        if self.spool.holds_for(write):  # keep order: an annotation must not overtake its vote
+            return self._spool(write, "earlier writes of this person on this answer are spooled")
+        if self.monotonic() < self._down_until:  # it just failed: don't make every click wait
+            return self._spool(write, "the database failed moments ago")
         try:
             applied = self._attempts.run(
                 lambda given_up: self._apply(write, given_up),
                 on_late=lambda late: self._follow_up(write, late),
             )
         except (*DATABASE_DOWN, AttemptTimedOut) as err:
+            self._down_until = self.monotonic() + DOWN_FOR_S
             return self._spool(write, type(err).__name__)
         # The owner's notice is a Slack call: the handler sends it after the ack (announce).
         return replace(applied.result, reopened=applied.reopened)
@@ -129,6 +139,10 @@ class FeedbackRecorder:
         """Stop the background drainer (spooled writes stay on disk for the next start)."""
         self.auto_drain = False
         self._drainer.wake()
+
+    def wait_followed_up(self, timeout: float = 10.0) -> bool:
+        """Block until every confirmation of a replayed write was sent (tests)."""
+        return self._follow_ups.wait_idle(timeout)
 
     def _spool(self, write: FeedbackWrite, why: str) -> WriteResult:
         try:
@@ -162,7 +176,8 @@ class FeedbackRecorder:
                     continue
                 self.spool.remove(entry)
                 self._delay, applied = 0.0, applied + 1
-                self._follow_up(entry.write, done)
+                self._down_until = 0.0  # the database is back: new clicks go to it directly
+                self._follow_ups.submit(entry.write, done)
                 log.info("spooled feedback replayed: %s (%s)", entry.path.name, done.result.status)
         return applied
 

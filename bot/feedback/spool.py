@@ -76,6 +76,15 @@ class Spool:
         with self._lock:
             return len(self._entries)
 
+    def holds_for(self, write: FeedbackWrite) -> bool:
+        """True while a write by the same person on the same message waits here."""
+        key = (write.channel_id, write.message_ts, write.user_id)
+        with self._lock:
+            return any(
+                (e.write.channel_id, e.write.message_ts, e.write.user_id) == key
+                for e in self._entries
+            )
+
     def head(self) -> SpooledWrite | None:
         """The oldest write still waiting, or None."""
         with self._lock:
@@ -141,6 +150,8 @@ class Spool:
         self._clean_temporaries()
         entries = []
         for path in sorted(self.directory.glob(f"*{SUFFIX}")):
+            if path.name.startswith(TEMP_PREFIX):
+                continue  # another process is writing it right now (replicas may share a dir)
             entry = _read(path)
             if entry is None:
                 path.rename(path.with_name(path.name + FAILED_SUFFIX))
