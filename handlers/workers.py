@@ -24,6 +24,7 @@ from slack_sdk import WebClient
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.runtime import Runtime
+from bot.settings import DEFAULT_WORKERS
 from handlers.app import build_app
 from handlers.resume import LEASE_S, claim_next, run_claimed
 from storage.queries.event_queue import Claimed
@@ -42,7 +43,6 @@ SLOW_KINDS = (
 HEARTBEAT_S = 5.0
 POLL_S = 1.0
 """An idle worker looks at the queue at least this often (other replicas' events, retries)."""
-ANSWER_WORKERS = 8
 QUICK_WORKERS = 2
 
 
@@ -56,7 +56,7 @@ class EventWorkers:
         runtime: Runtime,
         client: WebClient,
         *,
-        answer_workers: int = ANSWER_WORKERS,
+        answer_workers: int = DEFAULT_WORKERS,
         quick_workers: int = QUICK_WORKERS,
         lease_s: float = LEASE_S,
         poll_s: float = POLL_S,
@@ -72,7 +72,6 @@ class EventWorkers:
         self._stop = threading.Event()
         self._held: dict[str, int] = {}  # event id -> attempt, for the heartbeat
         self._held_lock = threading.Lock()
-        self._busy = 0
         self._threads: list[threading.Thread] = []
         self.finished = 0  # events this pool ran to the end of their dispatch (metrics, tests)
 
@@ -117,15 +116,16 @@ class EventWorkers:
         return not any(thread.is_alive() for thread in self._threads)
 
     def wait_idle(self, timeout: float = 10.0) -> bool:
-        """Block until no event is due or in progress here; False on timeout (tests, the demo)."""
+        """Block until no event is due or being worked on; False on timeout (tests, the demo).
+
+        Read from the database, where a claim is atomic: an event some worker just claimed is
+        already `processing` there, so no moment between claim and work looks idle.
+        """
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            with self._held_lock:
-                busy = self._busy
-            if busy == 0 and self.runtime.store.event_backlog().waiting == 0:
-                with self._held_lock:
-                    if self._busy == 0:
-                        return True
+            backlog = self.runtime.store.event_backlog()
+            if backlog.waiting == 0 and backlog.working == 0:
+                return True
             time.sleep(0.02)
         return False
 
@@ -158,15 +158,8 @@ class EventWorkers:
                 log.exception("event %s: worker failed", claimed.event_id)
 
     def _claim(self, skip: tuple[str, ...] | None) -> Claimed | None:
-        with self._held_lock:
-            self._busy += 1  # counted before the claim: `wait_idle` never sees a gap
-        try:
-            claimed = claim_next(self.runtime, lease_s=self.lease_s, skip_kinds=skip)
-        except BaseException:
-            self._done(None)
-            raise
+        claimed = claim_next(self.runtime, lease_s=self.lease_s, skip_kinds=skip)
         if claimed is None:
-            self._done(None)
             return None
         with self._held_lock:
             self._held[claimed.event_id] = claimed.attempt
@@ -184,12 +177,10 @@ class EventWorkers:
         finally:
             self._done(claimed.event_id)
 
-    def _done(self, event_id: str | None) -> None:
+    def _done(self, event_id: str) -> None:
         with self._held_lock:
-            self._busy -= 1
-            if event_id is not None:
-                self._held.pop(event_id, None)
-                self.finished += 1
+            self._held.pop(event_id, None)
+            self.finished += 1
 
     def _heartbeat(self) -> None:
         while not self._stop.wait(HEARTBEAT_S):

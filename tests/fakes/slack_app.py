@@ -53,9 +53,10 @@ class AppHarness:
         lazy listeners, submitted before the HTTP request is answered. Bolt's executor is shut
         down: call it once, last.
         """
-        assert self.workers.wait_idle(timeout=60), "events still waiting after 60 s"
+        backlog = self.runtime.store.event_backlog
+        assert self.workers.wait_idle(timeout=60), f"events waiting after 60 s: {backlog()}"
         self.app.listener_runner.listener_executor.shutdown(wait=True)
-        assert self.workers.wait_idle(timeout=60), "events still waiting after 60 s"
+        assert self.workers.wait_idle(timeout=60), f"events waiting after 60 s: {backlog()}"
 
 
 @contextmanager
