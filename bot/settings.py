@@ -28,7 +28,7 @@ DEFAULT_VERIFIED_REVIEW_DAYS = 90
 """Days after its last check that a verified answer's owner is asked "still true?"."""
 DEFAULT_STALE_AFTER_DAYS = 365
 """A knowledge page whose `updated:` is older than this is marked stale in "Knowledge to fix"."""
-DEFAULT_WORKERS = 8
+DEFAULT_WORKERS = 16
 """Event workers per process answering questions (handlers/workers.py); 2 more take quick events."""
 DEFAULT_DATABASE_WAIT_S = 600.0
 """How long `serve` and `run` wait for an unreachable database at start before giving up."""

@@ -99,6 +99,16 @@ def test_kubernetes_mounts_both_config_maps_where_the_env_points() -> None:
     assert owners["subPath"] in config_map(volumes[owners["name"]]["configMap"]["name"])
 
 
+def test_kubernetes_keeps_the_click_spool_on_a_volume_that_outlives_a_container_restart() -> None:
+    container = kube_container()
+    env = {e["name"]: e["value"] for e in container["env"]}
+    mounts = {m["mountPath"]: m for m in container["volumeMounts"]}
+    [deployment] = [d for d in kubernetes() if d["kind"] == "Deployment"]
+    volumes = {v["name"]: v for v in deployment["spec"]["template"]["spec"]["volumes"]}
+    spool = mounts[env["LASTMILE_SPOOL_DIR"]]
+    assert "emptyDir" in volumes[spool["name"]] and not spool.get("readOnly")
+
+
 def test_kubernetes_examples_are_a_valid_owners_file_and_markdown_pages(tmp_path: Path) -> None:
     owners_file = tmp_path / "owners.toml"
     owners_file.write_text(config_map("lastmile-owners")["owners.toml"], encoding="utf-8")
