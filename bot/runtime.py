@@ -16,6 +16,7 @@ from bot.answering.knowledge import load_folder
 from bot.answering.reload import log_load
 from bot.clock import system_clock
 from bot.settings import Settings
+from bot.workspace import WorkspaceConfig, default_workspace_config, load_workspace_file
 from storage import Store, make_engine, upgrade
 from storage.engine import first_line, is_unreachable
 
@@ -34,6 +35,7 @@ class Runtime:
     clock: Callable[[], datetime] = system_clock
     instance_id: str = "lastmile"
     extras: dict[str, object] = field(default_factory=dict)
+    workspace: WorkspaceConfig = field(default_factory=default_workspace_config)
 
 
 def build_runtime(
@@ -61,7 +63,15 @@ def build_runtime(
         prompt=load_prompt(),
         clock=clock,
         instance_id=instance_id,
+        workspace=workspace_from_settings(settings),
     )
+
+
+def workspace_from_settings(settings: Settings) -> WorkspaceConfig:
+    """LASTMILE_WORKSPACE_FILE over the packaged defaults (validated with the settings)."""
+    if settings.workspace_file is None:
+        return default_workspace_config()
+    return load_workspace_file(settings.workspace_file)
 
 
 def upgrade_when_reachable(

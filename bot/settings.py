@@ -14,6 +14,7 @@ from dotenv import dotenv_values
 
 from bot.owners.ids import user_id_problem
 from bot.vocabulary import PROVIDERS
+from bot.workspace import WorkspaceFileError, load_workspace_file
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 DEFAULT_DATABASE_URL = "sqlite:///lastmile.db"
@@ -80,6 +81,7 @@ class Settings:
     workers: int = DEFAULT_WORKERS
     database_wait_s: float = DEFAULT_DATABASE_WAIT_S
     spool_dir: Path | None = None  # feedback kept while the database is down; None: beside it
+    workspace_file: Path | None = None  # greeting, prompts, per-channel rules (bot/workspace)
 
     @classmethod
     def from_env(
@@ -145,6 +147,7 @@ class _Reader:
             openai_base_url=self.get("OPENAI_BASE_URL"),
             knowledge_dir=self._directory("LASTMILE_KNOWLEDGE_DIR"),
             owners_file=self._file("LASTMILE_OWNERS_FILE"),
+            workspace_file=self._workspace_file(),
             digest_schedule=self._schedule(),
             timezone=self._timezone(),
             log_level=self._log_level(),
@@ -221,6 +224,15 @@ class _Reader:
         path = Path(value).expanduser()
         if not path.is_file():
             self.problems.append(f"{name}={value!r} does not exist.")
+        return path
+
+    def _workspace_file(self) -> Path | None:
+        path = self._file("LASTMILE_WORKSPACE_FILE")
+        if path is not None and path.is_file():
+            try:
+                load_workspace_file(path)
+            except WorkspaceFileError as error:
+                self.problems += [f"LASTMILE_WORKSPACE_FILE: {p}" for p in error.problems]
         return path
 
     def _admins(self) -> tuple[str, ...]:

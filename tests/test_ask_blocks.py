@@ -5,7 +5,6 @@ from __future__ import annotations
 from slack_sdk.models.blocks import ContextBlock, MarkdownTextObject
 
 from bot.answering import AnswerOutcome, Source
-from handlers.ask.assistant import thread_title
 from handlers.ask.events import question_text
 from handlers.ask.message import (
     MAX_SECTIONS,
@@ -17,6 +16,7 @@ from handlers.ask.message import (
     source_link,
     split_text,
 )
+from handlers.ask.thread_status import thread_title
 
 
 def section_texts(text: str) -> list[str]:

@@ -16,8 +16,8 @@ from bot.answering import KnowledgeBase
 from bot.answering.offline import OFFLINE_MODEL, OfflineAnswerer
 from bot.clock import ManualClock
 from bot.vocabulary import ActionId
+from bot.workspace import default_workspace_config
 from handlers.ask import process_question_event
-from handlers.ask.assistant import GREETING, SUGGESTED_PROMPTS, THINKING
 from handlers.ask.command import LOOKING_IT_UP
 from storage import Store
 from tests.fakes import payloads
@@ -112,18 +112,21 @@ def test_direct_message_is_answered_in_its_thread_without_recipient(harness: App
 
 
 def test_assistant_pane_greets_then_answers_with_status_and_title(harness: AppHarness) -> None:
+    """An install still on `assistant_view` (Bolt's Assistant) gets the same configured texts."""
+    agent = default_workspace_config().agent
     started = payloads.assistant_thread_started(user="W222", channel="D111")
     thread_ts = started["event"]["assistant_thread"]["thread_ts"]
     harness.sender.send_event(started)
     [greeting] = harness.slack.wait_for("chat.postMessage")
     [prompts] = harness.slack.wait_for("assistant.threads.setSuggestedPrompts")
-    assert greeting.params["text"] == GREETING and greeting.params["thread_ts"] == thread_ts
-    assert [p["message"] for p in prompts.params["prompts"]] == list(SUGGESTED_PROMPTS)
+    assert agent.greeting in greeting.params["text"] and agent.disclaimer in greeting.params["text"]
+    assert greeting.params["thread_ts"] == thread_ts
+    assert [p["message"] for p in prompts.params["prompts"]] == [p.message for p in agent.prompts]
     harness.sender.send_event(payloads.dm(QUESTION, channel="D111", thread_ts=thread_ts))
     [status] = harness.slack.wait_for("assistant.threads.setStatus")
     [title] = harness.slack.wait_for("assistant.threads.setTitle")
     [stop] = harness.slack.wait_for("chat.stopStream")
-    assert status.params["status"] == THINKING and title.params["title"] == QUESTION
+    assert status.params["status"] == agent.status and title.params["title"] == QUESTION
     [start] = harness.slack.calls_to("chat.startStream")
     assert start.params["thread_ts"] == thread_ts
     harness.drain()

@@ -1,33 +1,23 @@
-"""The assistant pane: a greeting with suggested prompts, then answers to the user's messages.
+"""The older assistant pane (`assistant_view`): a greeting with suggested prompts, then answers.
 
-Bolt's `Assistant` middleware routes `assistant_thread_started` and the user's messages in the
-pane's thread here; everything else falls through to the other listeners.
+New installs use the agent messaging experience (handlers/home/messages_tab.py); installs whose
+app still has `assistant_view` keep working through Bolt's `Assistant` middleware, which routes
+`assistant_thread_started` and the user's messages in a DM thread here. Greeting, disclaimer and
+prompts come from the workspace file, as in the Messages tab.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from slack_bolt import Ack, Assistant, Say, SetSuggestedPrompts
 from slack_sdk import WebClient
 
-from bot.mrkdwn import truncate
 from bot.runtime import Runtime
-from handlers.ask.events import answer_event_once, question_text
+from handlers.ask.events import answer_event_once
+from handlers.ask.thread_status import show_thinking
+from handlers.home.messages_tab import greeting_blocks, greeting_text
 from handlers.middleware import event_id_of, run_once
-
-GREETING = (
-    "Hi! Ask me anything about how things work here. I answer from the company knowledge base "
-    "and show my sources; tell me with the buttons under each answer when I get it wrong."
-)
-SUGGESTED_PROMPTS = (
-    "How do I set up the VPN?",
-    "How do I expense a taxi?",
-    "Who do I ask about payroll?",
-)
-THINKING = "is thinking..."
-TITLE_CHARS = 60
 
 
 def build_assistant(runtime: Runtime) -> Assistant:
@@ -39,10 +29,13 @@ def build_assistant(runtime: Runtime) -> Assistant:
         body: dict[str, Any], say: Say, set_suggested_prompts: SetSuggestedPrompts
     ) -> None:
         """Greet the user and offer prompts to start from (once per event, like every listener)."""
+        agent = runtime.workspace.agent_for(str(body.get("team_id") or ""))
 
         def greet() -> None:
-            say(GREETING)
-            set_suggested_prompts(prompts=list(SUGGESTED_PROMPTS), title="Try asking")
+            say(text=greeting_text(agent), blocks=greeting_blocks(agent))
+            prompts = [{"title": p.title, "message": p.message} for p in agent.prompts]
+            if prompts:
+                set_suggested_prompts(prompts=prompts, title=agent.prompts_title)
 
         run_once(runtime, event_id_of(body), greet)
 
@@ -51,21 +44,8 @@ def build_assistant(runtime: Runtime) -> Assistant:
 
     def on_assistant_message(body: dict[str, Any], client: WebClient) -> None:
         """Show the status, title the thread after its first question, then answer."""
-        event = body["event"]
-        channel, thread_ts = str(event["channel"]), str(event["thread_ts"])
-        client.assistant_threads_setStatus(channel_id=channel, thread_ts=thread_ts, status=THINKING)
-        if not runtime.store.thread_turns(channel, thread_ts, limit=1):
-            title = thread_title(question_text(str(event.get("text") or "")))
-            if title:
-                client.assistant_threads_setTitle(
-                    channel_id=channel, thread_ts=thread_ts, title=title
-                )
+        show_thinking(runtime, client, body)
         answer_event_once(runtime, client, body)
 
     assistant.user_message(lazy=[on_assistant_message])(ack_message)
     return assistant
-
-
-def thread_title(question: str) -> str:
-    """A short title from the first question; angle brackets dropped so nothing can ping."""
-    return truncate(" ".join(re.sub(r"[<>]", "", question).split()), TITLE_CHARS)

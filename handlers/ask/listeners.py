@@ -13,8 +13,10 @@ from slack_sdk import WebClient
 
 from bot.runtime import Runtime
 from bot.vocabulary import ActionId
+from bot.workspace.help_channels import is_help_channel_question
 from handlers.ask.command import command_ack_text, command_event_id, process_ask_command
 from handlers.ask.events import answer_event_once
+from handlers.ask.thread_status import show_thinking
 from handlers.middleware.events import QUEUED, is_held, run_once
 
 
@@ -29,7 +31,15 @@ def register_listeners(app: App, runtime: Runtime) -> None:
         answer_event_once(runtime, client, body)
 
     def on_direct_message(body: dict[str, Any], client: WebClient) -> None:
-        """Answer a plain DM in a thread under it."""
+        """Answer a plain DM (the Messages tab) in a thread under it, status shown meanwhile."""
+        show_thinking(runtime, client, body)
+        answer_event_once(runtime, client, body)
+
+    def is_help_channel_message(event: dict[str, Any], context: BoltContext) -> bool:
+        return is_help_channel_question(event, runtime.workspace, context.bot_user_id)
+
+    def on_help_channel_message(body: dict[str, Any], client: WebClient) -> None:
+        """Answer a top-level question in a help channel, in its thread, without a mention."""
         answer_event_once(runtime, client, body)
 
     def ack_ask(ack: Ack, command: dict[str, Any]) -> None:
@@ -54,6 +64,9 @@ def register_listeners(app: App, runtime: Runtime) -> None:
 
     app.event("app_mention")(ack=ack_event, lazy=[on_app_mention])
     app.event("message", matchers=[is_question_dm])(ack=ack_event, lazy=[on_direct_message])
+    app.event("message", matchers=[is_help_channel_message])(
+        ack=ack_event, lazy=[on_help_channel_message]
+    )
     app.command(ActionId.ASK_COMMAND)(ack=ack_ask, lazy=[on_ask_command])
 
 

@@ -12,6 +12,7 @@ from slack_sdk.errors import SlackApiError
 from bot.feedback.home import home_data
 from bot.runtime import Runtime
 from handlers.digest.verified_actions import verified_section
+from handlers.home.messages_tab import open_messages_tab
 from handlers.home.view import home_view
 from handlers.middleware import event_id_of, run_once
 
@@ -23,6 +24,9 @@ def register(app: App, runtime: Runtime) -> None:
 
     @app.event("app_home_opened")
     def on_app_home_opened(body: dict[str, Any], client: WebClient) -> None:
+        if body["event"].get("tab") == "messages":
+            run_once(runtime, event_id_of(body), lambda: open_messages_tab(runtime, body, client))
+            return
         run_once(runtime, event_id_of(body), lambda: publish_home(runtime, body["event"], client))
 
 
@@ -39,6 +43,7 @@ def publish_home(runtime: Runtime, event: dict[str, Any], client: WebClient) -> 
         )
         try:
             verified = verified_section(runtime, user)  # owners only: Edit / Retire each
-            client.views_publish(user_id=user, view=home_view(data, verified))
+            disclaimer = runtime.workspace.agent.disclaimer
+            client.views_publish(user_id=user, view=home_view(data, verified, disclaimer))
         except SlackApiError as err:
             log.warning("views.publish failed: %s", err.response.get("error"))

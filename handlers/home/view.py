@@ -67,10 +67,14 @@ def week_blocks(week: OwnerWeek) -> list[Block]:
     ]
 
 
-def home_view(data: HomeData, verified: Sequence[Block] = ()) -> View:
+def home_view(data: HomeData, verified: Sequence[Block] = (), disclaimer: str = "") -> View:
     """The whole Home tab (well under 100 blocks: 10 flags, 2 blocks each, each owner's week,
-    2 blocks each, and for owners up to 10 verified answers, 2 blocks each)."""
+    2 blocks each, and for owners up to 10 verified answers, 2 blocks each), under the AI
+    disclaimer."""
     blocks: list[Block] = []
+    if disclaimer:
+        text = f":robot_face: {escape(disclaimer)}"
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=text)]))
     if data.weeks:
         blocks.append(HeaderBlock(text="This week so far"))
         for week in data.weeks:

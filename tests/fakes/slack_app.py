@@ -25,6 +25,7 @@ from sqlmodel import col, select
 from bot.answering import Answerer, KnowledgeBase, load_prompt
 from bot.runtime import Runtime
 from bot.settings import Settings
+from bot.workspace import WorkspaceConfig, default_workspace_config
 from handlers.workers import EventWorkers
 from storage import Store
 from storage.models import Answer, Question
@@ -67,6 +68,7 @@ def running_app(
     knowledge: KnowledgeBase,
     clock: Callable[[], datetime],
     answer_timeout_s: float = 10.0,
+    workspace: WorkspaceConfig | None = None,
 ) -> Iterator[AppHarness]:
     """Fake Slack, the real app on a local port, and a signed sender, for one test."""
     from handlers.app import build_app, make_client  # handlers import slack_bolt: when used
@@ -85,6 +87,7 @@ def running_app(
             knowledge=knowledge,
             prompt=load_prompt(),
             clock=clock,
+            workspace=workspace or default_workspace_config(),
         )
         client = make_client(runtime)
         workers = EventWorkers(runtime, client, poll_s=0.05)

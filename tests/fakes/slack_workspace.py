@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+import json
 from typing import Any
 
 from .slack_messages import (
@@ -77,6 +78,7 @@ class Workspace:
         }
         for name in ASSISTANT_METHODS:
             routes[f"assistant.threads.{name}"] = self.assistant_call
+        routes["assistant.threads.setSuggestedPrompts"] = self.suggested_prompts
         return routes
 
     def auth_test(self, params: Json) -> Json:
@@ -178,9 +180,22 @@ class Workspace:
         return {"channel": {"id": "D" + "".join(u[1:] for u in users)}}
 
     def assistant_call(self, params: Json) -> Json:
-        """assistant.threads.setStatus / setTitle / setSuggestedPrompts: need channel and thread."""
+        """assistant.threads.setStatus / setTitle: need channel and thread."""
         required(params, "channel_id", "channel_not_found")
         required(params, "thread_ts")
+        return {}
+
+    def suggested_prompts(self, params: Json) -> Json:
+        """assistant.threads.setSuggestedPrompts: a thread (assistant pane) or none (agent app's
+        Messages tab); at most four prompts, each with a title and a message."""
+        required(params, "channel_id", "channel_not_found")
+        prompts = params.get("prompts")
+        if isinstance(prompts, str):
+            prompts = json.loads(prompts)
+        if not isinstance(prompts, list) or not 0 < len(prompts) <= 4:
+            raise SlackError("invalid_arguments")
+        if not all(isinstance(p, dict) and p.get("title") and p.get("message") for p in prompts):
+            raise SlackError("invalid_arguments")
         return {}
 
     def upload_url(self, params: Json) -> Json:
