@@ -96,5 +96,6 @@ def process_ask_command(runtime: Runtime, client: WebClient, command: Payload) -
         recipient_team_id=str(command.get("team_id") or "") or None,
         recipient_user_id=user,
         clock=lambda: runtime.clock().timestamp(),
+        feedback=runtime.workspace.channel(channel).feedback,
     )
     return ask(runtime, request, sink)

@@ -42,6 +42,7 @@ def process_question_event(
         recipient_team_id=None if direct else team,
         recipient_user_id=None if direct else request.user_id,
         clock=lambda: runtime.clock().timestamp(),
+        feedback=runtime.workspace.channel(request.channel_id).feedback,
     )
     return ask(runtime, request, sink)
 
@@ -90,6 +91,8 @@ def question_text(text: str, bot_user_id: str = "") -> str:
 def _via(event: Payload) -> str:
     if event.get("type") == "app_mention":
         return "mention"
+    if event.get("channel_type") in ("channel", "group"):
+        return "channel"  # a help channel's question, answered without a mention
     return "assistant" if event.get("thread_ts") else "dm"
 
 

@@ -62,8 +62,9 @@ def source_link(source: Source) -> str:
     return title
 
 
-def footer_blocks(answer_id: int, outcome: AnswerOutcome) -> list[Block]:
-    """Sources and confidence line, then the feedback controls (none for a failed answer)."""
+def footer_blocks(answer_id: int, outcome: AnswerOutcome, *, feedback: bool = True) -> list[Block]:
+    """Sources and confidence line, then the feedback controls (none for a failed answer, nor
+    in a channel whose workspace rules turn them off)."""
     lines = []
     if outcome.sources:
         # Numbered like the answer's citations: [n] in the text is the n-th source here.
@@ -75,14 +76,14 @@ def footer_blocks(answer_id: int, outcome: AnswerOutcome) -> list[Block]:
     if lines:
         elements = [MarkdownTextObject(text=truncate(line, TEXT_CHARS)) for line in lines]
         blocks.append(ContextBlock(block_id=AnswerBlock.META.of(answer_id), elements=elements))
-    if outcome.error is None:
+    if outcome.error is None and feedback:
         blocks.extend(feedback_blocks(answer_id))
     return blocks
 
 
-def final_blocks(answer_id: int, outcome: AnswerOutcome) -> list[Block]:
+def final_blocks(answer_id: int, outcome: AnswerOutcome, *, feedback: bool = True) -> list[Block]:
     """The whole answer message for the post-and-update path."""
-    return answer_sections(outcome.text) + footer_blocks(answer_id, outcome)
+    return answer_sections(outcome.text) + footer_blocks(answer_id, outcome, feedback=feedback)
 
 
 def notification_text(text: str) -> str:

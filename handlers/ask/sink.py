@@ -24,8 +24,10 @@ class SlackAnswerSink:
         recipient_team_id: str | None,
         recipient_user_id: str | None,
         clock: Callable[[], float],
+        feedback: bool = True,
     ) -> None:
         self.client = client
+        self.feedback = feedback  # the channel's workspace rule: show the feedback controls
         self.channel = channel
         self.thread_ts = thread_ts
         self._on_reply: Callable[[str], None] | None = None
@@ -62,8 +64,8 @@ class SlackAnswerSink:
     def finish(self, answer_id: int, outcome: AnswerOutcome) -> str | None:
         """Attach the footer (stopStream blocks, or the final chat.update); returns the ts."""
         return self.reply.finish(
-            stream_blocks=footer_blocks(answer_id, outcome),
-            full_blocks=final_blocks(answer_id, outcome),
+            stream_blocks=footer_blocks(answer_id, outcome, feedback=self.feedback),
+            full_blocks=final_blocks(answer_id, outcome, feedback=self.feedback),
         )
 
     def reject(self, message: str) -> None:

@@ -16,6 +16,7 @@ from slack_bolt.middleware import Middleware
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.runtime import Runtime
+from bot.workspace.help_channels import is_channel_message, is_help_channel_question
 from handlers.middleware.events import (
     QUEUED,
     QUEUED_COMMANDS,
@@ -40,10 +41,14 @@ def is_from_a_bot(event: Mapping[str, Any], bot_user_id: str | None) -> bool:
 def event_kind(event: Mapping[str, Any]) -> str:
     """`app_mention`, `message.im`, `reaction_added`, ... as the manifest names events."""
     kind = str(event.get("type") or "unknown")
-    channel_type = event.get("channel_type")
-    if kind == "message" and channel_type in ("im", "channels", "groups", "mpim"):
+    channel_type = _CHANNEL_TYPES.get(str(event.get("channel_type")))
+    if kind == "message" and channel_type is not None:
         return f"message.{channel_type}"
     return kind[:64]
+
+
+# Events carry `channel_type` "channel" / "group"; the manifest names message.channels / .groups.
+_CHANNEL_TYPES = {"im": "im", "channel": "channels", "group": "groups", "mpim": "mpim"}
 
 
 def storable(body: Mapping[str, Any]) -> dict[str, Any]:
@@ -93,6 +98,10 @@ class ExactlyOnceEvents(Middleware):
         event = body.get("event") or {}
         if is_from_a_bot(event, req.context.bot_user_id):
             return BoltResponse(status=200, body="")
+        if is_channel_message(event) and not is_help_channel_question(
+            event, self.runtime.workspace, req.context.bot_user_id
+        ):
+            return BoltResponse(status=200, body="")  # channel chatter: nothing to store
         if req.context.get(RESUMED):
             next()  # handlers/resume.py: recorded long ago, now being processed again
             return resp

@@ -103,6 +103,27 @@ def dm(
     return body
 
 
+def channel_message(
+    text: str,
+    *,
+    user: str = "W222",
+    channel: str = "C111",
+    ts: str | None = None,
+    thread_ts: str | None = None,
+    event_id: str | None = None,
+) -> Json:
+    """A person's message in a channel (message.channels), from message_thread_reply.json;
+    top-level unless `thread_ts` is given."""
+    body = _message_event("events/message_thread_reply.json", text, user, channel, ts)
+    event = body["event"]
+    event.pop("thread_ts", None)
+    event.pop("parent_user_id", None)
+    if thread_ts:
+        event.update({"thread_ts": thread_ts, "parent_user_id": user})
+    body["event_id"] = event_id or body["event_id"]
+    return body
+
+
 def thread_reply(
     text: str,
     *,
