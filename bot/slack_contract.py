@@ -26,8 +26,8 @@ BOT_SCOPES = (
 BOT_EVENTS = (
     "app_home_opened",
     "app_mention",
-    "assistant_thread_context_changed",
-    "assistant_thread_started",
+    "message.channels",  # help channels answered without a mention (bot/workspace); others dropped
+    "message.groups",
     "message.im",
     "reaction_added",
     "reaction_removed",
@@ -50,6 +50,7 @@ METHOD_SCOPES: dict[str, tuple[str, ...]] = {
     "chat.stopStream": ("chat:write",),
     "chat.update": ("chat:write",),
     # an owner's public channel, private channel or DM (not group DMs: mpim:history)
+    # ... and the Messages tab, to greet a person only into an empty conversation
     "conversations.history": ("channels:history", "groups:history", "im:history"),
     "conversations.open": ("im:write",),  # 1:1 DMs only (owners' digests and pings)
     "conversations.replies": ("im:history",),  # Bolt's Assistant, in assistant (DM) threads
@@ -66,13 +67,16 @@ EVENT_SCOPES: dict[str, tuple[str, ...]] = {
     "app_mention": ("app_mentions:read",),
     "assistant_thread_context_changed": ("assistant:write",),
     "assistant_thread_started": ("assistant:write",),
+    "message.channels": ("channels:history",),
+    "message.groups": ("groups:history",),
     "message.im": ("im:history",),
     "reaction_added": ("reactions:read",),
     "reaction_removed": ("reactions:read",),
 }
 # Manifest feature -> the bot scopes Slack requires for it.
 FEATURE_SCOPES: dict[str, tuple[str, ...]] = {
-    "assistant_view": ("assistant:write",),  # "Agents & AI Apps"
+    "agent_view": ("assistant:write",),  # "Agents": the agent messaging experience
+    "assistant_view": ("assistant:write",),  # the older assistant pane, on installs that keep it
     "shortcuts": ("commands",),
     "slash_commands": ("commands",),
 }

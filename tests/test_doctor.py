@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from bot.slack_contract import BOT_SCOPES
-from storage import make_engine, upgrade
+from storage import Store, make_engine, upgrade
 from tests.conftest import PROJECT_ROOT
 from tests.fakes import FakeSlackApi
 from tests.fakes.anthropic_server import FakeAnthropicServer
@@ -48,6 +48,11 @@ def _healthy(root: Path, slack: FakeSlackApi, provider: FakeAnthropicServer) -> 
     (root / "owners.toml").write_text(OWNERS_TOML, encoding="utf-8")
     (root / "bad.toml").write_text(OWNERS_TOML.replace("channels", "chanels"), encoding="utf-8")
     (root / "empty").mkdir()
+    (root / "workspace.toml").write_text(WORKSPACE_TOML, encoding="utf-8")
+    (root / "bad-workspace.toml").write_text(
+        WORKSPACE_TOML.replace("answer_without_mention", "anwser_without_mention"), "utf-8"
+    )
+    _assistant_pane_database(f"sqlite:///{root / 'pane.db'}")
     return {
         "SLACK_API_URL": slack.api_url,
         "SLACK_BOT_TOKEN": "xoxb-test",
@@ -59,6 +64,17 @@ def _healthy(root: Path, slack: FakeSlackApi, provider: FakeAnthropicServer) -> 
         "LASTMILE_KNOWLEDGE_DIR": str(_knowledge(root / "knowledge")),
         "LASTMILE_OWNERS_FILE": str(root / "owners.toml"),
     }
+
+
+WORKSPACE_TOML = '[[channel]]\nid = "C0HELP"\nanswer_without_mention = true\n'
+
+
+def _assistant_pane_database(url: str) -> None:
+    """A database whose install got an `assistant_thread_started`: the app is on assistant_view."""
+    engine = make_engine(url)
+    upgrade(engine)
+    Store(engine).claim_event("EvPANE1", "assistant_thread_started", {})
+    engine.dispose()
 
 
 def _start_doctor(env: dict[str, str], cwd: Path) -> subprocess.Popen[str]:
@@ -105,6 +121,9 @@ VARIANTS: dict[str, dict[str, str | None]] = {
     "unreachable-provider": {"ANTHROPIC_BASE_URL": UNREACHABLE},
     "bad-provider-key": {"ANTHROPIC_API_KEY": "sk-ant-revoked"},
     "missing-sqlite-file": OFFLINE | {"DATABASE_URL": "sqlite:///{root}/new.db"},
+    "assistant-pane-install": OFFLINE | {"DATABASE_URL": "sqlite:///{root}/pane.db"},
+    "help-channels": OFFLINE | {"LASTMILE_WORKSPACE_FILE": "{root}/workspace.toml"},
+    "bad-workspace-file": OFFLINE | {"LASTMILE_WORKSPACE_FILE": "{root}/bad-workspace.toml"},
 }
 """Each variant breaks one thing of the healthy deployment (None unsets the variable)."""
 
@@ -141,7 +160,7 @@ def test_a_healthy_setup_passes_every_check(deployment: tuple[Path, dict[str, Re
     root, reports = deployment
     report = reports["healthy"]
     assert report.returncode == 0, report.stdout
-    assert report.lines[-1] == "0 failed, 0 warning(s), 10 ok"
+    assert report.lines[-1] == "0 failed, 0 warning(s), 12 ok"
     assert all(line.startswith("[ok  ]") for line in report.lines[:-1]), report.stdout
     assert f"[ok  ] database: {root}/lastmile.db: reachable, schema up to date" in report.lines
     assert "[ok  ] slack token: bot UBOT (lastmile) in Example" in report.lines
@@ -149,6 +168,13 @@ def test_a_healthy_setup_passes_every_check(deployment: tuple[Path, dict[str, Re
         "[ok  ] socket mode: app-level token accepted: `lastmile run` can connect" in report.lines
     )
     assert f"[ok  ] knowledge: {root}/knowledge: 2 document(s), 3 passage(s)" in report.lines
+    assert "[ok  ] slack app: no assistant-pane (assistant_view) events in the last 7 days" in (
+        report.lines
+    )
+    assert (
+        "[ok  ] workspace: packaged defaults; 3 suggested prompt(s); 0 workspace override(s); "
+        "help channels: none" in report.lines
+    )
     schedule = re.escape("09:00 UTC ('0 9 * * 1') for ")
     owners = re.escape("to 2 owner(s): People team (DM to U0OWNER1), AI platform (in C0PLATFORM)")
     digest = rf"^\[ok  \] digest: next Mon \d{{4}}-\d\d-\d\d {schedule}\d{{4}}-W\d\d {owners}$"
@@ -196,6 +222,11 @@ FAILURES = {
         f"[FAIL] provider: cannot reach anthropic at {UNREACHABLE}: [Errno 111] Connection "
         "refused\n       -> Check the network (proxy, firewall, DNS) or ANTHROPIC_BASE_URL."
     ),
+    "bad-workspace-file": (
+        "[FAIL] workspace: LASTMILE_WORKSPACE_FILE: {root}/bad-workspace.toml: unknown key "
+        "`anwser_without_mention` in [[channel]] 1; did you mean `answer_without_mention`?"
+        "\n       -> Fix it in the environment or in .env (every variable: .env.example)."
+    ),
     "bad-provider-key": (
         "[FAIL] provider: anthropic refused ANTHROPIC_API_KEY (HTTP 401 authentication_error)"
         "\n       -> Create a key at https://console.anthropic.com/settings/keys and set "
@@ -229,3 +260,24 @@ def test_unreachable_slack_leaves_the_app_token_unchecked(
 ) -> None:
     report = deployment[1]["unreachable-slack"]
     assert "[warn] socket mode: not checked: Slack is unreachable" in report.lines
+
+
+def test_an_app_still_on_the_assistant_pane_is_warned_to_move(
+    deployment: tuple[Path, dict[str, Report]],
+) -> None:
+    report = deployment[1]["assistant-pane-install"]
+    assert report.returncode == 0, report.stdout  # a warning: it still works today
+    [line] = [line for line in report.lines if line.startswith("[warn] slack app:")]
+    assert "still uses the assistant pane (assistant_view)" in line
+    fix = report.lines[report.lines.index(line) + 1]
+    assert "agent_view" in fix and "docs/slack-setup.md" in fix
+
+
+def test_the_workspace_file_in_use_and_its_help_channels_are_listed(
+    deployment: tuple[Path, dict[str, Report]],
+) -> None:
+    root, reports = deployment
+    report = reports["help-channels"]
+    assert report.returncode == 0, report.stdout
+    assert f"[ok  ] workspace: {root}/workspace.toml; 3 suggested prompt(s); " in report.stdout
+    assert "help channels: C0HELP" in report.stdout

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from alembic.runtime.migration import MigrationContext
@@ -31,6 +32,7 @@ class DatabaseState:
 
     check: Check
     owners: list[Owner] = field(default_factory=list)
+    assistant_pane_seen: datetime | None = None  # an assistant_thread_started event arrived
 
 
 def inspect_database(url: str) -> DatabaseState:
@@ -94,5 +96,9 @@ def _revisions(engine: Engine, shown: str, current: set[str]) -> DatabaseState:
     if pending:
         detail = f"{shown}: reachable, {pending} migration(s) pending (not run by the doctor)"
         return DatabaseState(warn("database", detail, UPGRADE_FIX))
-    owners = Store(engine).list_owners()
-    return DatabaseState(ok("database", f"{shown}: reachable, schema up to date"), owners)
+    store = Store(engine)
+    return DatabaseState(
+        ok("database", f"{shown}: reachable, schema up to date"),
+        store.list_owners(),
+        store.last_received("assistant_thread_started"),
+    )

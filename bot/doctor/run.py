@@ -12,6 +12,7 @@ from bot.doctor.digest import Recipient, check_owners, check_schedule
 from bot.doctor.knowledge import check_knowledge
 from bot.doctor.provider import PROVIDER_TIMEOUT_S, check_provider
 from bot.doctor.report import Check, fail, guarded, unexpected
+from bot.doctor.workspace import check_messaging_experience, check_workspace_file
 from bot.settings import Settings
 
 SlackChecks = Callable[[Settings], list[Check]]
@@ -23,8 +24,9 @@ PROVIDER = ("LASTMILE_PROVIDER", "ANTHROPIC_API_KEY", "OPENAI_API_KEY", "LASTMIL
 SLACK = ("SLACK_API_URL", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET")
 KNOWLEDGE = ("LASTMILE_KNOWLEDGE_DIR",)
 OWNERS = ("LASTMILE_OWNERS_FILE",)
+WORKSPACE = ("LASTMILE_WORKSPACE_FILE",)
 SCHEDULE = ("LASTMILE_DIGEST_SCHEDULE", "LASTMILE_TIMEZONE")
-REPORTED = {*DATABASE, *PROVIDER, *SLACK, *KNOWLEDGE, *OWNERS, *SCHEDULE}
+REPORTED = {*DATABASE, *PROVIDER, *SLACK, *KNOWLEDGE, *OWNERS, *SCHEDULE, *WORKSPACE}
 
 
 def run_checks(
@@ -57,6 +59,8 @@ def run_checks(
         database.check,
         *_unless(reading, "provider", PROVIDER, provider),
         *_unless(reading, "slack", SLACK, lambda: slack(settings)),
+        check_messaging_experience(database.assistant_pane_seen),
+        *_unless(reading, "workspace", WORKSPACE, lambda: [check_workspace_file(settings)]),
         *guarded("knowledge", knowledge),
         *owners,
         *_unless(reading, "digest", SCHEDULE, schedule),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, or_, update
+from sqlalchemy import func, insert, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
@@ -128,3 +128,10 @@ class EventQueries(StoreBase):
                 .limit(limit)
             )
             return list(session.exec(query).all())
+
+    def last_received(self, kind: str) -> datetime | None:
+        """When an event of `kind` last arrived (kept as long as event ids are: 7 days)."""
+        with self.session() as session:
+            query = select(func.max(ProcessedEvent.received_at)).where(ProcessedEvent.kind == kind)
+            latest = session.exec(query).one_or_none()
+        return as_utc(latest) if latest is not None else None
