@@ -24,6 +24,7 @@ import anthropic
 
 from bot.answering import AnswerOutcome, KnowledgeBase, load_prompt
 from bot.answering.anthropic_provider import AnthropicAnswerer
+from bot.answering.steps import AnswerStep
 from bot.asking import AskRequest, ask
 from bot.clock import system_clock
 from bot.runtime import Runtime
@@ -98,6 +99,9 @@ class PostWhenComplete:
             channel=self.channel, thread_ts=self.thread_ts, text=outcome.text
         )
         return str(response["ts"])
+
+    def step(self, step: AnswerStep) -> None:
+        """The baseline shows no thinking steps."""
 
     def reject(self, message: str) -> None:
         """Not used by the bench."""

@@ -26,6 +26,7 @@ from bot.answering import (
     answer_question,
     check_question,
 )
+from bot.answering.steps import AnswerStep
 from bot.answering.verified_checks import default_checks
 from bot.runtime import Runtime
 from storage.models import Answer, Question, VerifiedAnswer
@@ -52,6 +53,10 @@ class AnswerSink(Protocol):
 
     def append(self, chunk: str) -> None:
         """Show one more raw chunk of the answer (the sink escapes it)."""
+        ...
+
+    def step(self, step: AnswerStep) -> None:
+        """Show a thinking step (bot/answering/steps.py); a sink may batch or drop them."""
         ...
 
     def finish(self, answer_id: int, outcome: AnswerOutcome) -> str | None:
@@ -133,6 +138,7 @@ def ask(
             verified_checks=default_checks(runtime.answerer),
             prompt=runtime.prompt,
             on_chunk=sink.append,
+            on_step=sink.step,
             clock=monotonic,
             deadline_s=runtime.settings.answer_timeout_s,
         )

@@ -1,25 +1,37 @@
-"""Streaming an answer into a Slack thread, with a post-and-update fallback.
+"""Streaming an answer into a Slack thread: thinking steps, then text, with fallbacks.
 
-Slack's streaming methods (chat.startStream/appendStream/stopStream via `client.chat_stream`) are
-used when the workspace has them. The first chunk starts the stream at once, so the asker sees
-text as soon as the provider sends it; later chunks are flushed at most once per `interval_s` of
-the injected clock, and the rest goes with stopStream together with the footer blocks.
-When startStream fails (feature unavailable, any `ok: false`), the reply falls back to
-chat.postMessage plus chat.update under the same throttle. If a started stream breaks, the
-message it created is finished with chat.update.
+Slack's streaming methods (chat.startStream/appendStream/stopStream) carry both the answer's
+thinking steps (`task_update` chunks, shown as task cards) and its text (`markdown_text`
+chunks). Steps are held until one begins a wait (the model call), so the steps before it go
+in the same call; text is flushed at most once per `interval_s` of the injected clock, and what
+is still held goes with stopStream together with the footer blocks. chat.appendStream is Tier 4
+(about 100 calls a minute per workspace), so the interval widens when many answers stream at
+once in this process: together they stay under `APPEND_BUDGET_PER_MINUTE`. Calls per answer:
+bench/bench_stream_calls.py.
+
+Where Slack refuses the first call, the reply degrades one level at a time:
+1. chunks refused (a workspace without thinking steps): text-only streaming (`markdown_text`),
+   steps dropped;
+2. streaming refused too: chat.postMessage plus chat.update under the same throttle.
+If a started stream breaks, the message it created is finished with chat.update.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
+import weakref
 from collections.abc import Callable, Sequence
+from typing import Any, Literal
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.models.blocks import Block
-from slack_sdk.web.chat_stream import ChatStream
+from slack_sdk.models.messages.chunk import Chunk, MarkdownTextChunk
 
+from bot.answering.steps import AnswerStep
 from bot.mrkdwn import escape, truncate
+from handlers.task_chunks import task_chunk
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +40,32 @@ STREAM_TEXT_CHARS = 12_000
 UPDATE_INTERVAL_S = 1.0
 FALLBACK_TEXT_CHARS = 3_000
 """While streaming by post-and-update the text is shown plain; blocks come at the end."""
+APPEND_BUDGET_PER_MINUTE = 80
+"""What all of this process's streams together may spend of appendStream's Tier 4 (100/min)."""
+Mode = Literal["stream", "stream_text", "fallback"]
+
+
+class _OpenStreams:
+    """The replies streaming right now in this process (a reply that is dropped leaves it)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._replies: weakref.WeakSet[StreamingReply] = weakref.WeakSet()
+
+    def opened(self, reply: StreamingReply) -> None:
+        with self._lock:
+            self._replies.add(reply)
+
+    def closed(self, reply: StreamingReply) -> None:
+        with self._lock:
+            self._replies.discard(reply)
+
+    def count(self) -> int:
+        with self._lock:
+            return len(self._replies)
+
+
+OPEN_STREAMS = _OpenStreams()
 
 
 def stream_markdown(text: str) -> str:
@@ -45,7 +83,7 @@ def stream_markdown(text: str) -> str:
 
 
 class StreamingReply:
-    """One answer message in a thread: `append` raw chunks, then `finish` with blocks."""
+    """One answer message in a thread: `step` and `append`, then `finish` with blocks."""
 
     def __init__(
         self,
@@ -58,26 +96,27 @@ class StreamingReply:
         clock: Callable[[], float],
         interval_s: float = UPDATE_INTERVAL_S,
         on_ts: Callable[[str], None] | None = None,
+        steps: bool = True,
     ) -> None:
         self.client = client
         self.on_ts = on_ts  # told the message's ts once it exists, before any more is sent
         self.channel = channel
         self.thread_ts = thread_ts
+        self.recipients = {
+            "recipient_team_id": recipient_team_id,
+            "recipient_user_id": recipient_user_id,
+        }
         self.clock = clock
         self.interval_s = interval_s
-        self.mode = "stream"  # -> "fallback" when Slack refuses or breaks the stream
+        # "stream": steps and text as chunks; "stream_text": text only; "fallback": post+update
+        self.mode: Mode = "stream" if steps else "stream_text"
         self.ts: str | None = None
+        self._streaming = False  # a stream this reply started and has not stopped
         self._text = ""
-        self._sent = 0  # how much of _text is already shown (streaming mode)
+        self._sent = 0  # how much of _text is already shown (streaming modes)
+        self._held: dict[str, AnswerStep] = {}  # steps not shown yet, latest state per id
+        self._shown: dict[str, AnswerStep] = {}
         self._last_flush: float | None = None
-        # buffer_size=1: our throttle decides when to flush, ChatStream only makes the calls.
-        self._stream: ChatStream = client.chat_stream(
-            channel=channel,
-            thread_ts=thread_ts,
-            recipient_team_id=recipient_team_id,
-            recipient_user_id=recipient_user_id,
-            buffer_size=1,
-        )
 
     def resume_at(self, ts: str) -> None:
         """Replace the message at `ts` (an earlier attempt's partial reply) instead of posting.
@@ -87,23 +126,27 @@ class StreamingReply:
         try:
             self.client.chat_stopStream(channel=self.channel, ts=ts)
         except (SlackApiError, SlackRequestError) as err:
-            why = err.response.get("error") if isinstance(err, SlackApiError) else "request"
-            log.info("earlier reply %s not streaming any more (%s)", ts, why)
+            log.info("earlier reply %s not streaming any more (%s)", ts, _why(err))
         self.mode = "fallback"
         self.ts = ts
 
     def abort(self, notice: str) -> None:
         """End a started reply with `notice` after a failure (nothing was posted: no-op)."""
-        if self.ts is None and self._stream.ts is None:
+        if self.ts is None:
             return
         text = f"{escape(self._text)}\n\n_{escape(notice)}_" if self._text else escape(notice)
         try:
-            if self.mode == "stream" and self._stream.ts is not None:
-                self._stream.stop(markdown_text=f"\n\n_{stream_markdown(notice)}_")
+            if self._streaming:
+                unfinished = [
+                    task_chunk(step, status="error")
+                    for step in {**self._shown, **self._held}.values()
+                    if step.status == "in_progress"
+                ]
+                self._stop(unfinished, f"\n\n_{stream_markdown(notice)}_", blocks=None)
             else:
-                ts = self.ts or self._stream.ts
-                assert ts is not None
-                self.client.chat_update(channel=self.channel, ts=ts, text=truncate(text, 3_000))
+                self.client.chat_update(
+                    channel=self.channel, ts=self.ts, text=truncate(text, 3_000)
+                )
         except (SlackApiError, SlackRequestError) as err:
             log.warning("could not end the reply in %s after a failure: %s", self.channel, err)
 
@@ -112,17 +155,18 @@ class StreamingReply:
         """The raw (unescaped) text received so far."""
         return self._text
 
+    def step(self, step: AnswerStep) -> None:
+        """Hold a thinking step; shown now when it begins a wait and the throttle allows."""
+        if self.mode != "stream":
+            return
+        self._held[step.id] = step
+        if step.status == "in_progress":
+            self._flush_if_due()
+
     def append(self, chunk: str) -> None:
         """Add raw model text; shows it now if the throttle allows."""
         self._text += chunk
-        now = self.clock()
-        if self._last_flush is not None and now - self._last_flush < self.interval_s:
-            return
-        self._last_flush = now
-        if self.mode == "stream":
-            self._stream_pending()
-        else:
-            self._show_fallback()
+        self._flush_if_due()
 
     def finish(self, *, stream_blocks: Sequence[Block], full_blocks: Sequence[Block]) -> str:
         """Complete the message and return its ts.
@@ -130,14 +174,12 @@ class StreamingReply:
         `stream_blocks` go under the streamed text; on the fallback path `full_blocks` replace the
         whole message (they carry the answer text themselves).
         """
-        if self.mode == "stream":
+        if self.mode != "fallback":
             try:
-                pieces = _pieces(self._text[self._sent :])
+                pieces = _pieces(self._text[self._sent :]) or [""]
                 for piece in pieces[:-1]:
-                    self._stream.append(markdown_text=piece)
-                last = pieces[-1] if pieces else None
-                self._stream.stop(markdown_text=last, blocks=list(stream_blocks))
-                self._known(self._stream.ts)
+                    self._send(piece)
+                self._send(pieces[-1], stop_blocks=list(stream_blocks))
             except (SlackApiError, SlackRequestError) as err:
                 self._fall_back(err)
         if self.mode == "fallback":
@@ -145,22 +187,94 @@ class StreamingReply:
         assert self.ts is not None
         return self.ts
 
-    def _stream_pending(self) -> None:
+    def flush_interval(self) -> float:
+        """Seconds between flushes: `interval_s`, wider when many streams share the budget."""
+        shared = OPEN_STREAMS.count() * 60.0 / APPEND_BUDGET_PER_MINUTE
+        return max(self.interval_s, shared)
+
+    def _flush_if_due(self) -> None:
+        now = self.clock()
+        if self._last_flush is not None and now - self._last_flush < self.flush_interval():
+            return
+        self._last_flush = now
+        if self.mode == "fallback":
+            self._show_fallback()
+            return
         try:
-            for piece in _pieces(self._text[self._sent :]):
-                self._stream.append(markdown_text=piece)
+            for piece in _pieces(self._text[self._sent :]) or [""]:
+                self._send(piece)
             self._sent = len(self._text)
-            self._known(self._stream.ts)
         except (SlackApiError, SlackRequestError) as err:
             self._fall_back(err)
             self._show_fallback()
 
+    def _send(self, piece: str, *, stop_blocks: list[Block] | None = None) -> None:
+        """One streaming call with the held steps (first) and `piece`; with blocks, the stop."""
+        steps = list(self._held.values()) if self.mode == "stream" else []
+        if not steps and not piece and stop_blocks is None:
+            return
+        if not self._streaming:
+            self._start(steps, piece)
+            if stop_blocks is not None:
+                self._stop([], "", blocks=stop_blocks)
+        elif stop_blocks is not None:
+            self._stop([task_chunk(step) for step in steps], piece, blocks=stop_blocks)
+        else:
+            content = self._content([task_chunk(step) for step in steps], piece)
+            self.client.chat_appendStream(channel=self.channel, ts=self._ts(), **content)
+        self._shown.update({step.id: step for step in steps})
+        self._held.clear()
+
+    def _start(self, steps: list[AnswerStep], piece: str) -> None:
+        """chat.startStream; if the workspace refuses chunks, once more with text only."""
+        try:
+            response = self._start_call([task_chunk(step) for step in steps], piece)
+        except SlackApiError as err:
+            if self.mode != "stream":
+                raise
+            why = _why(err)
+            log.info("thinking steps refused in %s (%s): streaming text only", self.channel, why)
+            self.mode = "stream_text"
+            steps.clear()
+            response = self._start_call([], piece)
+        self._streaming = True
+        OPEN_STREAMS.opened(self)
+        self._known(str(response["ts"]))
+
+    def _start_call(self, chunks: Sequence[Chunk], piece: str) -> Any:
+        params: dict[str, Any] = {k: v for k, v in self.recipients.items() if v}
+        if self.mode == "stream":
+            params["task_display_mode"] = "timeline"
+        params |= self._content(chunks, piece)
+        return self.client.chat_startStream(
+            channel=self.channel, thread_ts=self.thread_ts, **params
+        )
+
+    def _stop(self, chunks: Sequence[Chunk], piece: str, *, blocks: list[Block] | None) -> None:
+        self._streaming = False  # a failed stop is not retried: chat.update finishes the message
+        OPEN_STREAMS.closed(self)
+        content = self._content(chunks, piece)
+        self.client.chat_stopStream(channel=self.channel, ts=self._ts(), blocks=blocks, **content)
+
+    def _content(self, chunks: Sequence[Chunk], piece: str) -> dict[str, Any]:
+        """What a call carries: chunks (steps, then text) when steps are on, else markdown_text."""
+        if self.mode != "stream":
+            return {"markdown_text": piece} if piece else {}
+        everything = [*chunks, MarkdownTextChunk(text=piece)] if piece else list(chunks)
+        return {"chunks": everything} if everything else {}
+
+    def _ts(self) -> str:
+        assert self.ts is not None
+        return self.ts
+
     def _fall_back(self, err: Exception) -> None:
-        why = err.response.get("error") if isinstance(err, SlackApiError) else type(err).__name__
         # The error code only: the whole SlackApiError repeats Slack's response.
-        log.info("streaming unavailable in %s, posting and updating instead: %s", self.channel, why)
+        log.info(
+            "streaming unavailable in %s, posting and updating instead: %s", self.channel, _why(err)
+        )
         self.mode = "fallback"
-        self._known(self._stream.ts)  # a stream that started and then broke is updated in place
+        self._streaming = False  # a stream that started and then broke is updated in place
+        OPEN_STREAMS.closed(self)
 
     def _known(self, ts: str | None) -> None:
         """Record the message's ts; the first time, tell `on_ts` (which may raise: then stop)."""
@@ -178,6 +292,10 @@ class StreamingReply:
             self._known(str(response["ts"]))
         else:
             self.client.chat_update(channel=self.channel, ts=self.ts, text=text, blocks=blocks)
+
+
+def _why(err: Exception) -> str:
+    return str(err.response.get("error")) if isinstance(err, SlackApiError) else type(err).__name__
 
 
 def _pieces(raw: str) -> list[str]:

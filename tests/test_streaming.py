@@ -5,10 +5,20 @@ Time is a counter the test moves; the reply only ever reads it.
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
 
-from handlers.streaming import STREAM_TEXT_CHARS, StreamingReply, stream_markdown
+from bot.answering.steps import AnswerStep
+from handlers.streaming import (
+    APPEND_BUDGET_PER_MINUTE,
+    OPEN_STREAMS,
+    STREAM_TEXT_CHARS,
+    UPDATE_INTERVAL_S,
+    StreamingReply,
+    stream_markdown,
+)
 from tests.fakes import FakeSlackApi
 
 FOOTER: list[Block] = [ContextBlock(elements=[MarkdownTextObject(text="Grounded in 1 source")])]
@@ -115,3 +125,74 @@ def test_streamed_markdown_can_never_ping_or_hide_a_link(hostile: str) -> None:
     for at in (i for i, char in enumerate(safe) if char == "["):
         run = len(safe[:at]) - len(safe[:at].rstrip("\\"))
         assert run % 2 == 1, safe
+
+
+def steps_of(call_params: dict[str, object]) -> list[tuple[str, str]]:
+    """(id, status) of each task_update chunk in one call."""
+    chunks = call_params.get("chunks") or []
+    assert isinstance(chunks, list)
+    return [(c["id"], c["status"]) for c in chunks if c["type"] == "task_update"]
+
+
+def test_steps_are_held_until_a_wait_begins_then_sent_in_one_call(slack: FakeSlackApi) -> None:
+    clock = Ticker()
+    streaming = reply(slack, clock)
+    streaming.step(AnswerStep("verified", "Checked approved answers", "complete"))
+    streaming.step(AnswerStep("search", "Searched the knowledge base", "complete"))
+    assert slack.calls == []  # nothing worth a call yet: no wait has begun
+    streaming.step(AnswerStep("model", "Asked claude-test", "in_progress"))
+    [start] = slack.calls
+    assert steps_of(start.params) == [
+        ("verified", "complete"),
+        ("search", "complete"),
+        ("model", "in_progress"),
+    ]
+    clock.now = 0.3
+    streaming.append("Reset it ")  # within the interval: held
+    streaming.step(AnswerStep("model", "Asked claude-test", "complete"))
+    streaming.finish(stream_blocks=FOOTER, full_blocks=FULL)
+    assert [c.method for c in slack.calls] == ["chat.startStream", "chat.stopStream"]
+    stop = slack.calls[-1]
+    assert steps_of(stop.params) == [("model", "complete")]
+    assert [c["type"] for c in stop.params["chunks"]] == ["task_update", "markdown_text"]
+
+
+def test_an_aborted_reply_marks_the_step_in_progress_as_failed(slack: FakeSlackApi) -> None:
+    streaming = reply(slack, Ticker())
+    streaming.step(AnswerStep("model", "Asked claude-test", "in_progress"))
+    streaming.abort("I couldn't finish this answer.")
+    stop = slack.calls_to("chat.stopStream")[-1]
+    assert steps_of(stop.params) == [("model", "error")]
+    [message] = slack.messages("D123", thread_ts="1600000000.000100")
+    assert message["text"].endswith("_I couldn't finish this answer._")
+
+
+def test_steps_off_streams_text_only(slack: FakeSlackApi) -> None:
+    streaming = StreamingReply(
+        slack.client(), channel="D123", thread_ts="1600000000.000100", clock=Ticker(), steps=False
+    )
+    streaming.step(AnswerStep("model", "Asked claude-test", "in_progress"))
+    streaming.append("text")
+    streaming.finish(stream_blocks=FOOTER, full_blocks=FULL)
+    assert all("chunks" not in c.params for c in slack.calls)
+    assert slack.calls[0].params["markdown_text"] == "text"
+
+
+def test_many_streams_at_once_flush_less_often_to_stay_under_tier_4(slack: FakeSlackApi) -> None:
+    gc.collect()  # replies another test dropped mid-stream leave the count
+    assert OPEN_STREAMS.count() == 0
+    clock = Ticker()
+    replies = [reply(slack, clock) for _ in range(4)]
+    for streaming in replies:
+        streaming.append("first ")  # each starts its stream
+    # 4 open streams share 80 appendStream calls a minute: one flush per 3 s each.
+    assert replies[0].flush_interval() == pytest.approx(4 * 60 / APPEND_BUDGET_PER_MINUTE)
+    clock.now = 1.5
+    replies[0].append("held ")
+    assert slack.calls_to("chat.appendStream") == []
+    for streaming in replies[1:]:
+        streaming.finish(stream_blocks=FOOTER, full_blocks=FULL)
+    assert replies[0].flush_interval() == UPDATE_INTERVAL_S  # alone again
+    replies[0].append("now")
+    [append] = slack.calls_to("chat.appendStream")
+    assert append.params["chunks"][0]["text"] == "held now"

@@ -15,6 +15,14 @@ from bot.answering.confidence import (
 from bot.answering.deadline import StreamResult, stream_with_deadline
 from bot.answering.knowledge import Hit, KnowledgeBase
 from bot.answering.prompt import Prompt
+from bot.answering.steps import (
+    OnStep,
+    ignore_step,
+    model_step,
+    search_failed_step,
+    search_step,
+    verified_step,
+)
 from bot.answering.types import (
     MAX_QUESTION_CHARS,
     Answerer,
@@ -65,14 +73,17 @@ def answer_question(
     clock: Clock = time.monotonic,
     deadline_s: float = DEFAULT_DEADLINE_S,
     verified_checks: Sequence[MatchCheck] = (),
+    on_step: OnStep = ignore_step,
 ) -> AnswerOutcome:
     """Answer one question; chunks go to `on_chunk` and join up to exactly `outcome.text`.
 
+    `on_step` hears each thinking step (bot/answering/steps.py) before the text it leads to.
     Raises QuestionRejected for unusable input; never raises for provider failures.
     """
     started = clock()
     text = check_question(question)
     match = match_verified(text, verified, checks=verified_checks)
+    on_step(verified_step(match.entry.question if match is not None else None))
     if match is not None:
         on_chunk(match.entry.answer)
         return AnswerOutcome(
@@ -85,10 +96,17 @@ def answer_question(
             latency_ms=_elapsed_ms(clock, started),
             verified_answer_id=match.entry.id,
         )
-    hits = _retrieve(knowledge, text, history)
+    try:
+        hits = _retrieve(knowledge, text, history)
+    except Exception:
+        on_step(search_failed_step())
+        raise
+    on_step(search_step(hits))
     request = AnswerRequest(text, tuple(history), tuple(h.passage for h in hits), prompt)
     # Citations are renumbered as they stream, so [n] is always the n-th listed source.
     numbers = CitationNumbers(request.context)
+    asked = clock()
+    on_step(model_step(answerer, "in_progress"))
     result = stream_with_deadline(
         RenumberedAnswerer(answerer, numbers),
         request,
@@ -96,6 +114,10 @@ def answer_question(
         clock=clock,
         deadline=started + deadline_s,
     )
+    if result.error is None:
+        on_step(model_step(answerer, "complete", seconds=clock() - asked))
+    else:
+        on_step(model_step(answerer, "error", timed_out=result.timed_out))
     sources = listed_sources(numbers.sources, request.context, answerer.grounding)
     return _outcome(answerer, request, hits, sources, result, on_chunk, _elapsed_ms(clock, started))
 

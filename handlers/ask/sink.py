@@ -7,6 +7,7 @@ from collections.abc import Callable
 from slack_sdk import WebClient
 
 from bot.answering import AnswerOutcome
+from bot.answering.steps import AnswerStep
 from bot.mrkdwn import escape
 from handlers.ask.message import final_blocks, footer_blocks
 from handlers.streaming import StreamingReply
@@ -60,6 +61,10 @@ class SlackAnswerSink:
     def append(self, chunk: str) -> None:
         """Show one more chunk (escaped by the streaming reply)."""
         self.reply.append(chunk)
+
+    def step(self, step: AnswerStep) -> None:
+        """Show a thinking step as a task card (held and batched by the streaming reply)."""
+        self.reply.step(step)
 
     def finish(self, answer_id: int, outcome: AnswerOutcome) -> str | None:
         """Attach the footer (stopStream blocks, or the final chat.update); returns the ts."""

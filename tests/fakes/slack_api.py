@@ -149,6 +149,29 @@ class FakeSlackApi(Served):
         with self._cond:
             self._workspace.store.streaming_error = error
 
+    def refuse_chunks(self, error: str = "invalid_arguments") -> None:
+        """A workspace that streams text but takes no chunks: any call with `chunks` or
+        `task_display_mode` answers `error` (Slack names no dedicated code for this)."""
+        with self._cond:
+            self._workspace.store.chunks_refused = error
+
+    def accept_chunks(self) -> None:
+        """Undoes `refuse_chunks`."""
+        with self._cond:
+            self._workspace.store.chunks_refused = None
+
+    def task_updates(self, channel: str, ts: str) -> list[Json]:
+        """Every task_update chunk streamed into one message, in the order Slack got them."""
+        with self._cond:
+            return copy.deepcopy(self._workspace.store.tasks.get((channel, ts), []))
+
+    def tasks(self, channel: str, ts: str) -> dict[str, Json]:
+        """Each task's latest state (a later update of an id replaces it), first-seen order."""
+        latest: dict[str, Json] = {}
+        for update in self.task_updates(channel, ts):
+            latest[update["id"]] = update
+        return latest
+
     def enable_streaming(self) -> None:
         """Undoes `disable_streaming`."""
         with self._cond:

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .block_limits import message_error
+from .stream_chunks import chunks_error, task_updates
 
 Json = dict[str, Any]
 Method = Callable[[Json], Json]
@@ -59,6 +60,8 @@ class MessageStore:
         self._streaming: set[tuple[str, str]] = set()
         self.ephemerals: list[Json] = []
         self.streaming_error: str | None = None
+        self.chunks_refused: str | None = None  # a workspace without chunks: this error code
+        self.tasks: dict[tuple[str, str], list[Json]] = {}  # (channel, ts) -> task updates
         self.usergroups: dict[str, list[str]] = {}  # seeded with FakeSlackApi.set_usergroup
 
     def add(self, channel: str, message: Json) -> Json:
@@ -153,8 +156,7 @@ class MessageStore:
 
     def start_stream(self, params: Json) -> Json:
         """chat.startStream: a thread reply; outside DMs the recipient ids are required."""
-        if self.streaming_error:
-            raise SlackError(self.streaming_error)
+        self._check_stream_call(params)
         channel = required(params, "channel", "channel_not_found")
         thread_ts = required(params, "thread_ts")
         if not channel.startswith("D"):
@@ -163,16 +165,25 @@ class MessageStore:
         body = {"text": streamed_text(params), "thread_ts": thread_ts}
         message = self.add(channel, self.bot_message(body, self._next_ts()))
         self._streaming.add((channel, message["ts"]))
+        self.tasks[(channel, message["ts"])] = task_updates(params)
         return {"channel": channel, "ts": message["ts"]}
 
-    def _streaming_message(self, params: Json) -> tuple[str, Json]:
+    def _check_stream_call(self, params: Json) -> None:
         if self.streaming_error:
             raise SlackError(self.streaming_error)
+        if self.chunks_refused and ("chunks" in params or "task_display_mode" in params):
+            raise SlackError(self.chunks_refused)
+        if error := chunks_error(params):
+            raise SlackError(error)
+
+    def _streaming_message(self, params: Json) -> tuple[str, Json]:
+        self._check_stream_call(params)
         channel = required(params, "channel", "channel_not_found")
         message = self.find(channel, required(params, "ts", "message_not_found"))
         if (channel, message["ts"]) not in self._streaming:
             raise SlackError("message_not_in_streaming_state")
         message["text"] = message["text"] + streamed_text(params)
+        self.tasks.setdefault((channel, message["ts"]), []).extend(task_updates(params))
         return channel, message
 
     def append_stream(self, params: Json) -> Json:
