@@ -135,6 +135,8 @@ class ActionId(StrEnum):
     # Urgent pings: open the reported answer's thread; hide the answer from everyone else.
     URGENT_OPEN = "lastmile_urgent_open"
     URGENT_HIDE = "lastmile_urgent_hide"
+    # Owner-only control on an answer (icon button shown to the owner's people): hide it.
+    OWNER_HIDE = "lastmile_owner_hide"
 
 
 class AnswerBlock(StrEnum):

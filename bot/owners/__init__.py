@@ -9,17 +9,20 @@ from bot.owners.file import KEYS, OwnersFileError, load_owners_file, sync_owners
 from bot.owners.ids import is_channel_id, is_slack_id, is_user_id
 from bot.owners.members import CachedGroupMembers, GroupMembers
 from bot.owners.routing import (
+    MAX_VISIBLE_TO,
     OwnerRouter,
     Route,
     can_act,
     choose_owner,
     explain_route,
+    owner_people,
     route_owner,
     topic_matches,
 )
 from bot.owners.spec import OwnerSpec, OwnerStore, sync_owners
 
 __all__ = [
+    "MAX_VISIBLE_TO",
     "KEYS",
     "CachedGroupMembers",
     "GroupMembers",
@@ -35,6 +38,7 @@ __all__ = [
     "is_slack_id",
     "is_user_id",
     "load_owners_file",
+    "owner_people",
     "route_owner",
     "sync_owners",
     "sync_owners_file",

@@ -114,3 +114,26 @@ def can_act(
     if user_id == owner.slack_id and is_user_id(user_id):  # a channel is a place, not a person
         return True
     return groups is not None and any(user_id in groups.members_of(g) for g in owner.member_groups)
+
+
+MAX_VISIBLE_TO = 10
+"""Slack's cap on an icon button's `visible_to_user_ids`."""
+
+
+def owner_people(
+    owner: Owner | None, admins: Sequence[str], groups: GroupMembers | None = None
+) -> tuple[str, ...]:
+    """Who sees an owner-only control on an answer `owner` owns, at most ten people: its Slack
+    user (a DM destination), its `members`, its user groups' members, then admins. Anyone past
+    ten can still act from the digest and the urgent ping; the server checks `can_act` either
+    way, since a control's visibility is a display choice, not a permission."""
+    people: list[str] = []
+    if owner is not None:
+        if is_user_id(owner.slack_id):
+            people.append(owner.slack_id)
+        people.extend(owner.members)
+        if groups is not None:
+            for group in owner.member_groups:
+                people.extend(sorted(groups.members_of(group)))
+    people.extend(admins)
+    return tuple(dict.fromkeys(people))[:MAX_VISIBLE_TO]

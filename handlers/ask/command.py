@@ -18,6 +18,7 @@ from bot.asking import AskRequest, AskResult, ask
 from bot.runtime import Runtime
 from handlers.ask.message import question_quote
 from handlers.ask.sink import SlackAnswerSink
+from handlers.feedback.owner_hide import owner_people_for
 from handlers.middleware.events import queued_command_id
 from handlers.slack_text import plain_text
 
@@ -97,5 +98,6 @@ def process_ask_command(runtime: Runtime, client: WebClient, command: Payload) -
         recipient_user_id=user,
         clock=lambda: runtime.clock().timestamp(),
         feedback=runtime.workspace.channel(channel).feedback,
+        owner_people=owner_people_for(runtime, client, channel, request.text),
     )
     return ask(runtime, request, sink)

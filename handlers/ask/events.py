@@ -17,6 +17,7 @@ from bot.asking import AskRequest, AskResult, ask
 from bot.runtime import Runtime
 from handlers.ask.gave_up import tell_gave_up
 from handlers.ask.sink import SlackAnswerSink
+from handlers.feedback.owner_hide import owner_people_for
 from handlers.middleware import event_id_of, run_once
 from handlers.slack_text import plain_text
 
@@ -43,6 +44,7 @@ def process_question_event(
         recipient_user_id=None if direct else request.user_id,
         clock=lambda: runtime.clock().timestamp(),
         feedback=runtime.workspace.channel(request.channel_id).feedback,
+        owner_people=owner_people_for(runtime, client, request.channel_id, request.text),
     )
     return ask(runtime, request, sink)
 

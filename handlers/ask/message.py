@@ -62,9 +62,15 @@ def source_link(source: Source) -> str:
     return title
 
 
-def footer_blocks(answer_id: int, outcome: AnswerOutcome, *, feedback: bool = True) -> list[Block]:
+def footer_blocks(
+    answer_id: int,
+    outcome: AnswerOutcome,
+    *,
+    feedback: bool = True,
+    owner_people: Sequence[str] = (),
+) -> list[Block]:
     """Sources and confidence line, then the feedback controls (none for a failed answer, nor
-    in a channel whose workspace rules turn them off)."""
+    in a channel whose workspace rules turn them off), with the owner-only hide icon."""
     lines = []
     if outcome.sources:
         # Numbered like the answer's citations: [n] in the text is the n-th source here.
@@ -77,13 +83,20 @@ def footer_blocks(answer_id: int, outcome: AnswerOutcome, *, feedback: bool = Tr
         elements = [MarkdownTextObject(text=truncate(line, TEXT_CHARS)) for line in lines]
         blocks.append(ContextBlock(block_id=AnswerBlock.META.of(answer_id), elements=elements))
     if outcome.error is None and feedback:
-        blocks.extend(feedback_blocks(answer_id))
+        blocks.extend(feedback_blocks(answer_id, owner_people))
     return blocks
 
 
-def final_blocks(answer_id: int, outcome: AnswerOutcome, *, feedback: bool = True) -> list[Block]:
+def final_blocks(
+    answer_id: int,
+    outcome: AnswerOutcome,
+    *,
+    feedback: bool = True,
+    owner_people: Sequence[str] = (),
+) -> list[Block]:
     """The whole answer message for the post-and-update path."""
-    return answer_sections(outcome.text) + footer_blocks(answer_id, outcome, feedback=feedback)
+    footer = footer_blocks(answer_id, outcome, feedback=feedback, owner_people=owner_people)
+    return answer_sections(outcome.text) + footer
 
 
 def notification_text(text: str) -> str:

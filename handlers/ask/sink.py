@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from slack_sdk import WebClient
 
@@ -26,9 +26,11 @@ class SlackAnswerSink:
         recipient_user_id: str | None,
         clock: Callable[[], float],
         feedback: bool = True,
+        owner_people: Callable[[], Sequence[str]] = tuple,
     ) -> None:
         self.client = client
         self.feedback = feedback  # the channel's workspace rule: show the feedback controls
+        self.owner_people = owner_people  # who sees the owner-only controls (asked at the end)
         self.channel = channel
         self.thread_ts = thread_ts
         self._on_reply: Callable[[str], None] | None = None
@@ -68,9 +70,14 @@ class SlackAnswerSink:
 
     def finish(self, answer_id: int, outcome: AnswerOutcome) -> str | None:
         """Attach the footer (stopStream blocks, or the final chat.update); returns the ts."""
+        people = self.owner_people() if self.feedback and outcome.error is None else ()
         return self.reply.finish(
-            stream_blocks=footer_blocks(answer_id, outcome, feedback=self.feedback),
-            full_blocks=final_blocks(answer_id, outcome, feedback=self.feedback),
+            stream_blocks=footer_blocks(
+                answer_id, outcome, feedback=self.feedback, owner_people=people
+            ),
+            full_blocks=final_blocks(
+                answer_id, outcome, feedback=self.feedback, owner_people=people
+            ),
         )
 
     def reject(self, message: str) -> None:

@@ -11,6 +11,7 @@ from bot.runtime import Runtime
 from bot.vocabulary import ActionId
 from handlers.feedback.buttons import on_fix_button, on_vote
 from handlers.feedback.context import FeedbackContext, feedback_context
+from handlers.feedback.owner_hide import on_owner_hide
 from handlers.feedback.reactions import on_reaction
 from handlers.feedback.shortcut import on_report_shortcut
 from handlers.feedback.submit import on_closed, on_submit
@@ -36,6 +37,10 @@ def register(app: App, runtime: Runtime) -> None:
     @app.action(ActionId.REPORT)
     def on_report(ack: Ack, body: Body, client: WebClient) -> None:
         on_fix_button(ctx, "report", ack, body, client)
+
+    @app.action(ActionId.OWNER_HIDE)
+    def on_owner_hide_icon(ack: Ack, body: Body, client: WebClient) -> None:
+        on_owner_hide(runtime, ack, body, client)
 
     @app.view_submission(ActionId.REASON_MODAL)
     @app.view_submission(ActionId.CORRECTION_MODAL)

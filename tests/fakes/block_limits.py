@@ -5,6 +5,9 @@ Documented limits (SLACK-NOTES): 50 blocks per message, section text 3,000 chara
 255, text 40,000 (`msg_too_long`). Undocumented but real: Slack answers `msg_blocks_too_long`
 when the blocks' text adds up past about 12,000-13,000 characters (bolt-js #2509, #2867);
 the fake refuses from 12,000, the documented cumulative limit of a markdown block.
+A `context_actions` block holds at most 5 elements, each `feedback_buttons` or `icon_button`;
+an icon button's `icon` is `trash` ("the only icon available at this time"), its text
+plain_text, and `visible_to_user_ids` at most 10 user ids (Slack's Block Kit reference).
 """
 
 from __future__ import annotations
@@ -54,6 +57,23 @@ def _check_element(element: Any) -> None:
             raise Oversize("invalid_blocks")
 
 
+def _check_context_actions(block: dict[str, Any]) -> None:
+    elements = block.get("elements") or []
+    if not 1 <= len(elements) <= 5:
+        raise Oversize("invalid_blocks")
+    for element in elements:
+        kind = element.get("type") if isinstance(element, dict) else None
+        if kind not in ("feedback_buttons", "icon_button"):
+            raise Oversize("invalid_blocks")
+        if kind == "icon_button":
+            text = element.get("text") or {}
+            visible = element.get("visible_to_user_ids") or []
+            if element.get("icon") != "trash" or text.get("type") != "plain_text":
+                raise Oversize("invalid_blocks")
+            if len(visible) > 10 or not all(str(u)[:1] in ("U", "W") for u in visible):
+                raise Oversize("invalid_blocks")
+
+
 def _check_block(block: Any) -> None:
     if not isinstance(block, dict) or "type" not in block:
         raise Oversize("invalid_blocks")
@@ -62,6 +82,8 @@ def _check_block(block: Any) -> None:
         raise Oversize("invalid_blocks")
     if kind in ("section", "header") and len(_text_of(block.get("text"))) > LIMITS[kind]:
         raise Oversize("invalid_blocks")
+    if kind == "context_actions":
+        _check_context_actions(block)
     fields = block.get("fields") or []
     if len(fields) > 10 or any(len(_text_of(f)) > 2000 for f in fields):
         raise Oversize("invalid_blocks")

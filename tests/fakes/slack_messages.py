@@ -193,6 +193,8 @@ class MessageStore:
 
     def stop_stream(self, params: Json) -> Json:
         """chat.stopStream: appends the last text, adds blocks/metadata, ends streaming."""
+        if error := message_error({"blocks": params.get("blocks")}):
+            raise SlackError(error)
         channel, message = self._streaming_message(params)
         for key in ("blocks", "metadata"):
             if params.get(key):
