@@ -179,3 +179,49 @@ def test_serve_with_a_bad_owners_file_names_every_problem_and_creates_no_databas
     assert "unknown key 'chanels'" in stderr and "'jane@example.com' is an email" in stderr
     assert "Traceback" not in stderr
     assert not database.exists()
+
+
+def test_serve_streams_thinking_steps_and_the_owner_only_icon(
+    database_url: str, slack: FakeSlackApi, tmp_path: Path
+) -> None:
+    knowledge = tmp_path / "kb"
+    knowledge.mkdir()
+    (knowledge / "vpn.md").write_text(
+        "---\nurl: https://wiki.example/vpn\n---\n# VPN guide\n\n"
+        "Reset the VPN password in the VPN portal with Forgot password.\n",
+        encoding="utf-8",
+    )
+    owners = tmp_path / "owners.toml"
+    owners.write_text('[[owner]]\nname = "IT"\nslack = "U0IT"\ntopics = ["vpn"]\n', "utf-8")
+    env = environment(
+        database_url,
+        slack,
+        SLACK_BOT_TOKEN="xoxb-test",
+        SLACK_SIGNING_SECRET=SECRET,
+        LASTMILE_KNOWLEDGE_DIR=str(knowledge),
+        LASTMILE_OWNERS_FILE=str(owners),
+    )
+    proc = start(["serve", "--host", "127.0.0.1", "--port", "0"], env, tmp_path)
+    try:
+        line = read_until(proc, "lastmile serving Slack at ")
+        sender = SlackSender(line.split(" at ", 1)[1].strip(), SECRET)
+        question = payloads.dm("how do I reset my VPN password?")
+        assert sender.send_event(question).status == 200
+        [stopped] = slack.wait_for("chat.stopStream")
+    finally:
+        assert stop(proc) == 0
+    tasks = slack.tasks("D111", str(stopped.params["ts"]))
+    assert [(t["id"], t["status"]) for t in tasks.values()] == [
+        ("verified", "complete"),
+        ("search", "complete"),
+        ("model", "complete"),
+    ]
+    assert tasks["search"]["sources"][0]["url"] == "https://wiki.example/vpn"
+    [icon] = [
+        element
+        for block in stopped.params["blocks"]
+        if block["type"] == "context_actions"
+        for element in block["elements"]
+        if element["type"] == "icon_button"
+    ]
+    assert icon["visible_to_user_ids"] == ["U0IT"]
