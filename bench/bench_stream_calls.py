@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import statistics
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -30,7 +31,7 @@ from slack_sdk import WebClient
 from bot.answering import AnswerRequest, KnowledgeBase, answer_question, load_prompt
 from bot.answering.steps import OnStep, ignore_step
 from bot.answering.types import Grounding
-from handlers.streaming import StreamingReply
+from handlers.streaming import APPEND_BUDGET_PER_MINUTE, UPDATE_INTERVAL_S, StreamingReply
 from tests.fakes.slack_api import FakeSlackApi
 
 WORDS = 150
@@ -126,6 +127,42 @@ def run(knowledge: KnowledgeBase, on_chunk: Callable[[str], None], on_step: OnSt
 
 
 MODES = ("steps", "text only", "sdk default", "chunks refused", "no streaming")
+AT_ONCE = 10
+
+
+def appends_per_minute_at_once(
+    slack: FakeSlackApi, knowledge: KnowledgeBase
+) -> tuple[float, float]:
+    """`AT_ONCE` answers streaming together (threads, as the answer workers run them):
+    appendStream calls a minute from all of them, without and with the shared budget."""
+    rates = []
+    for budget in (False, True):
+        slack.enable_streaming()
+        slack.accept_chunks()
+        before = len(slack.calls)
+        started = time.monotonic()
+
+        def answer(n: int, budget: bool = budget) -> None:
+            reply = StreamingReply(
+                slack.client(),
+                channel="D111",
+                thread_ts=f"1700000000.{n:06d}",
+                clock=time.monotonic,
+            )
+            if not budget:
+                reply.flush_interval = lambda: UPDATE_INTERVAL_S  # type: ignore[method-assign]
+            run(knowledge, reply.append, reply.step)
+            reply.finish(stream_blocks=[], full_blocks=[])
+
+        threads = [threading.Thread(target=answer, args=(n,)) for n in range(AT_ONCE)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        minutes = (time.monotonic() - started) / 60
+        appends = sum(c.method == "chat.appendStream" for c in slack.calls[before:])
+        rates.append(appends / minutes)
+    return rates[0], rates[1]
 
 
 def main() -> None:
@@ -140,6 +177,16 @@ def main() -> None:
         for n in range(runs):
             for index, mode in enumerate(MODES):  # interleaved, so drift hits every mode alike
                 results[mode].append(one_answer(slack, knowledge, mode, n * 10 + index))
+        print_table(runs, results)
+        unbudgeted, budgeted = appends_per_minute_at_once(slack, knowledge)
+    print(
+        f"{AT_ONCE} answers at once: appendStream {unbudgeted:.0f}/min with a fixed 1 s interval, "
+        f"{budgeted:.0f}/min with the shared budget ({APPEND_BUDGET_PER_MINUTE}/min; Tier 4 ~100)"
+    )
+
+
+def print_table(runs: int, results: dict[str, list[dict[str, float]]]) -> None:
+    """One row per mode: medians over the runs."""
     print(f"Web API calls per answer: {WORDS} words, one every {GAP_S}s, {runs} runs (medians)")
     baseline = statistics.median(r["calls"] for r in results["sdk default"])
     header = f"{'mode':<15} {'calls':>6} {'vs sdk':>7} {'appends':>8} {'max/s':>6} {'first ms':>9}"
