@@ -13,7 +13,6 @@ from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
     ButtonElement,
-    ConfirmObject,
     SectionBlock,
 )
 
@@ -21,17 +20,12 @@ from bot.feedback.urgent import UrgentBatch
 from bot.mrkdwn import escape, truncate
 from bot.owners import is_user_id
 from bot.vocabulary import REASON_LABELS, ActionId
+from handlers.answer_blocks import OWNER_HIDE_CONFIRM
 from storage.queries.urgent import UrgentRow
 
 QUESTION_EXCERPT = 300
 MAX_LISTED = 15  # 3 blocks each, under Slack's 50 blocks per message
-HIDE_CONFIRM = ConfirmObject(
-    title="Hide this answer?",
-    text="Everyone will see a notice instead of the answer. Its text stays in lastmile's records.",
-    confirm="Hide it",
-    deny="Cancel",
-    style="danger",
-)
+HIDE_CONFIRM = OWNER_HIDE_CONFIRM  # the same question wherever an answer is hidden
 
 
 def why_label(reason: str) -> str:
