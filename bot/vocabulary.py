@@ -48,6 +48,14 @@ REASON_LABELS: dict[str, str] = {
 }
 
 
+class HandoffStatus(StrEnum):
+    """Where a hand-off to people stands: open, taken by one helper, resolved."""
+
+    OPEN = "open"
+    CLAIMED = "claimed"
+    RESOLVED = "resolved"
+
+
 class ThemeStatus(StrEnum):
     """Where an owner stands on a failure theme."""
 
@@ -137,6 +145,11 @@ class ActionId(StrEnum):
     URGENT_HIDE = "lastmile_urgent_hide"
     # Owner-only control on an answer (icon button shown to the owner's people): hide it.
     OWNER_HIDE = "lastmile_owner_hide"
+    # "Get help from a person": the asker's button, then the helpers' buttons on their copy.
+    HANDOFF = "lastmile_handoff"
+    HANDOFF_CLAIM = "lastmile_handoff_claim"
+    HANDOFF_RESOLVE = "lastmile_handoff_resolve"
+    HANDOFF_PROPOSE = "lastmile_handoff_propose"
 
 
 class AnswerBlock(StrEnum):

@@ -50,7 +50,8 @@ def owner_hide_button(owner_people: Sequence[str]) -> IconButtonElement:
 
 
 def feedback_blocks(answer_id: int, owner_people: Sequence[str] = ()) -> list[Block]:
-    """Thumbs up/down (feedback_buttons) plus "Correct it" and "Report" for one answer; with
+    """Thumbs up/down (feedback_buttons) plus "Correct it", "Report" and "Get help from a
+    person" for one answer; with
     `owner_people`, the owner-only hide icon beside the thumbs."""
     thumbs = FeedbackButtonsElement(
         action_id=ActionId.FEEDBACK_BUTTONS,
@@ -66,6 +67,9 @@ def feedback_blocks(answer_id: int, owner_people: Sequence[str] = ()) -> list[Bl
         elements=[
             ButtonElement(text="Correct it", action_id=ActionId.CORRECT_IT, value="correct"),
             ButtonElement(text="Report", action_id=ActionId.REPORT, value="report"),
+            ButtonElement(
+                text="Get help from a person", action_id=ActionId.HANDOFF, value="handoff"
+            ),
         ],
     )
     context: list[FeedbackButtonsElement | IconButtonElement] = [thumbs]

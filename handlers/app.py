@@ -15,7 +15,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 
 from bot.runtime import Runtime
-from handlers import ask, digest, feedback, home, middleware
+from handlers import ask, digest, feedback, handoff, home, middleware
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -74,6 +74,7 @@ def build_app(
     middleware.register(app, runtime, hand_off)
     ask.register(app, runtime)
     feedback.register(app, runtime)
+    handoff.register(app, runtime)
     digest.register(app, runtime)
     home.register(app, runtime)
     middleware.register_fallback(app, runtime)  # last: catches only what nothing else took

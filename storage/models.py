@@ -138,6 +138,7 @@ class Owner(SQLModel, table=True):
     member_groups: list[str] = Field(
         default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
     )
+    helpers: str | None = Field(default=None, max_length=64)  # "Get help from a person" asks
     is_default: bool = False
     created_at: datetime
 
@@ -243,3 +244,44 @@ class FixNotice(SQLModel, table=True):
     reply: str | None = Field(default=None, max_length=16)  # FixReply: right | wrong
     replied_at: datetime | None = None
     created_at: datetime = Field(index=True)
+
+
+# --- Hand-offs (issue 13: "Get help from a person") ------------------------------------------
+
+
+class Handoff(SQLModel, table=True):
+    """One answer handed to people: open, then claimed by one helper, then resolved.
+
+    One per answer (a second click or a retried delivery finds this one). Ids are plain columns
+    (no foreign key) so retention can delete old answers without touching this table.
+    """
+
+    __tablename__ = "handoff"
+    __table_args__ = (UniqueConstraint("answer_id", name="uq_handoff_answer"),)
+    id: int | None = Field(default=None, primary_key=True)
+    answer_id: int
+    question_id: int
+    owner_id: int | None = Field(default=None, index=True)
+    channel_id: str = Field(max_length=64)  # the answer's message
+    message_ts: str = Field(max_length=32)
+    asked_by: str = Field(max_length=64)
+    destination: str = Field(max_length=64)  # S... (each member by DM), C.../G... or U...
+    status: str = Field(default="open", max_length=16, index=True)  # HandoffStatus
+    claimed_by: str | None = Field(default=None, max_length=64)
+    resolved_by: str | None = Field(default=None, max_length=64)
+    correction_feedback_id: int | None = None
+    created_at: datetime = Field(index=True)
+    claimed_at: datetime | None = None
+    resolved_at: datetime | None = None
+
+
+class HandoffPost(SQLModel, table=True):
+    """One copy of a hand-off's message to its helpers: a channel post or a helper's DM."""
+
+    __tablename__ = "handoff_post"
+    __table_args__ = (UniqueConstraint("handoff_id", "recipient", name="uq_handoff_recipient"),)
+    id: int | None = Field(default=None, primary_key=True)
+    handoff_id: int = Field(foreign_key="handoff.id", index=True)
+    recipient: str = Field(max_length=64)  # the channel or user it was sent to
+    channel_id: str | None = Field(default=None, max_length=64)  # where it landed, once posted
+    message_ts: str | None = Field(default=None, max_length=32)

@@ -12,6 +12,7 @@ from storage.queries.events import EventQueries
 from storage.queries.feedback import FeedbackQueries
 from storage.queries.feedback_views import FeedbackViewQueries
 from storage.queries.fix_checks import FixCheckQueries
+from storage.queries.handoffs import HandoffQueries
 from storage.queries.owners import OwnerQueries
 from storage.queries.retention import RetentionQueries
 from storage.queries.themes import ThemeQueries
@@ -33,6 +34,7 @@ class Store(
     OwnerQueries,
     ThemeQueries,
     FixCheckQueries,
+    HandoffQueries,
     DigestQueries,
     ActivityQueries,
     RetentionQueries,

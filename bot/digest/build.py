@@ -29,6 +29,7 @@ from bot.digest.themes import (
 )
 from bot.digest.why import theme_why
 from bot.owners import OwnerRouter
+from bot.vocabulary import HandoffStatus
 from storage import Store
 from storage.models import Owner
 from storage.queries.base import as_utc
@@ -146,6 +147,7 @@ def _summarise(
         and store.theme_counts_between([theme.id], as_utc(theme.fixed_at), period.start)
     )
     why = theme_why(members, citations)
+    handoffs = store.handoffs_for_answers(sorted({f.answer_id for f in members}))
     return ThemeDigest(
         theme_id=theme.id,
         label=theme.label,
@@ -161,6 +163,8 @@ def _summarise(
         cited=why.cited,
         channels=why.channels,
         people=why.people,
+        handoffs=len(handoffs),
+        handoffs_open=sum(h.status != HandoffStatus.RESOLVED for h in handoffs),
     )
 
 

@@ -79,6 +79,8 @@ class ThemeDigest:
     cited: tuple[str, ...] = ()  # knowledge paths the failing answers cited, most cited first
     channels: tuple[str, ...] = ()  # where it was asked, most failures first
     people: int = 0  # distinct people who flagged it (or asked, for provider errors)
+    handoffs: int = 0  # its answers handed to a person ("Get help from a person")
+    handoffs_open: int = 0  # of them, not resolved yet
 
     @property
     def trend(self) -> int:

@@ -49,6 +49,13 @@ def people_text(count: int) -> str:
     return f"{count} person" if count == 1 else f"{count} people"
 
 
+def handoffs_text(count: int, still_open: int) -> str:
+    """`1 hand-off to a person (1 open)`, `3 hand-offs to people (all resolved)`."""
+    noun = "hand-off to a person" if count == 1 else "hand-offs to people"
+    state = f"{still_open} open" if still_open else "all resolved"
+    return f"{count} {noun} ({state})"
+
+
 def failures_text(count: int) -> str:
     """`1 failure`, `3 failures`."""
     return f"{count} failure" if count == 1 else f"{count} failures"

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 OPS = ("vote", "retract", "submission", "annotate")
 KINDS = ("up", "down", "correction", "report")
-SOURCES = ("button", "modal", "shortcut", "reaction")
+SOURCES = ("button", "modal", "shortcut", "reaction", "handoff")
 TEXT_MAX = 3000
 """A correction or report text; the column has no limit, the modal allows this much."""
 

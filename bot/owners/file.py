@@ -25,7 +25,7 @@ from bot.owners.spec import OwnerSpec, OwnerStore, sync_owners
 if TYPE_CHECKING:  # annotations only: reading owners must not load the ORM
     from storage.models import Owner
 
-KEYS = ("name", "slack", "channels", "topics", "members", "usergroups", "default")
+KEYS = ("name", "slack", "channels", "topics", "members", "usergroups", "helpers", "default")
 _ID_CHECKS: dict[str, Callable[[str], str | None]] = {
     "channels": channel_id_problem,
     "members": user_id_problem,
@@ -112,6 +112,7 @@ class _Reader:
         if not name:
             self.add(self.lines.of(index, "name"), 'missing name; add name = "..."', index)
         slack = self._slack(index, entry.get("slack"))
+        helpers = self._helpers(index, entry.get("helpers"))
         listed = ("channels", "topics", "members", "usergroups")
         lists = {key: self._list(index, entry, key) for key in listed}
         default = entry.get("default", False)
@@ -126,6 +127,7 @@ class _Reader:
             topics=lists["topics"],
             members=lists["members"],
             member_groups=lists["usergroups"],
+            helpers=helpers,
             is_default=default is True,
         )
 
@@ -146,6 +148,19 @@ class _Reader:
             self.add(self.lines.of(index, "slack"), f"invalid slack id: {problem}", index)
             return None
         return str(value).strip()
+
+    def _helpers(self, index: int, value: Any) -> str | None:
+        """Who "Get help from a person" asks: a user group (each member by DM), a channel or a
+        person; unset, the owner's `slack` destination."""
+        if value is None:
+            return None
+        example = 'helpers = "S0123ABC" (a user group) or "C0123ABC" (a channel)'
+        text = value.strip() if isinstance(value, str) else ""
+        if text and (group_id_problem(text) is None or destination_problem(text) is None):
+            return text
+        problem = f"{value!r} is not a user group, channel or user id" if text else "empty"
+        self.add(self.lines.of(index, "helpers"), f"invalid helpers: {problem}; {example}", index)
+        return None
 
     def _list(self, index: int, entry: dict[str, Any], key: str) -> tuple[str, ...]:
         value = entry.get(key, [])

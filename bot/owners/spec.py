@@ -20,6 +20,7 @@ class OwnerSpec:
     topics: tuple[str, ...] = ()
     members: tuple[str, ...] = ()
     member_groups: tuple[str, ...] = ()  # `usergroups`: their members may act too
+    helpers: str | None = None  # who "Get help from a person" asks (S..., C... or U...)
     is_default: bool = False
 
 

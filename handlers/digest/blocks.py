@@ -29,6 +29,7 @@ from bot.digest.wording import (
     change,
     date_range,
     failures_text,
+    handoffs_text,
     people_text,
     reason_phrase,
     themes_text,
@@ -126,6 +127,8 @@ def _why(theme: ThemeDigest) -> list[str]:
     if theme.people:
         where = ", ".join(_channel(c) for c in theme.channels) or "unknown channels"
         lines.append(f"*Who:* {people_text(theme.people)} in {where}")
+    if theme.handoffs:
+        lines.append(f"*Handed over:* {handoffs_text(theme.handoffs, theme.handoffs_open)}")
     if theme.bad_answer:
         lines.append(f"*Bad answer:* “{_line(theme.bad_answer, 200)}”")
     if theme.cited:

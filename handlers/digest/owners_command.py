@@ -94,6 +94,7 @@ def _add(store: Store, args: list[str]) -> str:
         topics=lists["topics"],
         members=tuple(existing.members) if existing else (),
         member_groups=tuple(existing.member_groups) if existing else (),
+        helpers=existing.helpers if existing else None,
         is_default=existing.is_default if existing else False,
     )
     store.upsert_owner(spec)

@@ -32,6 +32,8 @@ class OwnerFields(Protocol):
     @property
     def member_groups(self) -> Sequence[str]: ...
     @property
+    def helpers(self) -> str | None: ...
+    @property
     def is_default(self) -> bool: ...
 
 
@@ -67,6 +69,7 @@ class OwnerQueries(StoreBase):
             row.channels, row.topics = list(spec.channels), list(spec.topics)
             row.members, row.is_default = list(spec.members), spec.is_default
             row.member_groups = list(spec.member_groups)
+            row.helpers = spec.helpers
             if spec.is_default:
                 self._clear_default(session, keep=row.id)
             session.add(row)

@@ -1,0 +1,288 @@
+"""The hand-off's clicks: the asker's "Get help from a person", then the helpers' buttons.
+
+A click is acked at once. The asker's click makes (or finds) the answer's one hand-off and
+posts every copy not posted yet, each taken first so two clicks or replicas never post one
+twice; a copy Slack refused is posted by the next click (the asker is told to click again).
+A helper's click is matched to its hand-off by the copy it sits on (channel + ts in our
+records), never by the button's value; claim and resolve are conditional updates, one winner.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.feedback import FeedbackWrite
+from bot.handoff import (
+    HandoffTarget,
+    handoff_target,
+    helper_reply,
+    may_resolve,
+    recipients,
+    start_handoff,
+)
+from bot.runtime import Runtime
+from bot.vocabulary import HandoffStatus
+from handlers.feedback.context import FeedbackContext
+from handlers.handoff.blocks import handoff_blocks, handoff_text
+from handlers.owner_groups import group_members
+from storage.models import Answer, Handoff
+
+Body = dict[str, Any]
+log = logging.getLogger(__name__)
+
+NOBODY = (
+    "Nobody is set up to take questions about this subject yet, so I couldn't hand it to a "
+    "person. The people who run lastmile will see your flag if you press Report."
+)
+GONE = "I can't find this answer in lastmile's records yet. Try again in a moment."
+NOT_A_HANDOFF = "This hand-off is not in lastmile's records any more."
+NOT_YOURS = "Only the helper who took it (or the subject's owners) can mark it resolved."
+
+
+def on_handoff(ctx: FeedbackContext, body: Body, client: WebClient) -> None:
+    """The asker (or a colleague) asked for a person on an answer."""
+    runtime = ctx.runtime
+    user, channel, message_ts, thread_ts = _where(body)
+    answer = runtime.store.answer_by_message(channel, message_ts)
+    if answer is None or answer.id is None:
+        ctx.tell(client, channel=channel, user=user, thread_ts=thread_ts, text=GONE)
+        return
+    target = handoff_target(runtime, answer)
+    if target is None:
+        ctx.tell(client, channel=channel, user=user, thread_ts=thread_ts, text=NOBODY)
+        return
+    handoff, created = start_handoff(runtime, answer, user, target)
+    if created:  # asking for a person says the answer wasn't enough: it counts as a failure
+        vote = FeedbackWrite("vote", channel, message_ts, user, "down", "handoff")
+        ctx.recorder.record(vote)
+    error = deliver(runtime, client, handoff, answer)
+    ctx.tell(
+        client,
+        channel=channel,
+        user=user,
+        thread_ts=thread_ts,
+        text=_asker_note(target, handoff, created=created, error=error),
+    )
+
+
+def deliver(runtime: Runtime, client: WebClient, handoff: Handoff, answer: Answer) -> str | None:
+    """Post every copy not posted yet; Slack's error code if one failed (it is kept)."""
+    assert handoff.id is not None
+    store = runtime.store
+    people = recipients(handoff.destination, group_members(runtime, client))
+    posts = store.plan_handoff_posts(handoff.id, people)
+    if not posts:
+        return "no_members"
+    question = store.get_question(answer.question_id)
+    main = handoff_text(
+        handoff, question.text if question else "", answer.text, _permalink(client, answer)
+    )
+    error = None
+    for post in posts:
+        if post.channel_id is not None or post.id is None or not store.take_handoff_post(post.id):
+            continue
+        try:
+            sent = client.chat_postMessage(
+                channel=post.recipient,
+                text=f"A question for a person: {question.text if question else ''}"[:300],
+                blocks=handoff_blocks(main, handoff),
+                unfurl_links=False,
+            )
+        except SlackApiError as err:
+            store.release_handoff_post(post.id)
+            error = str(err.response.get("error") or "slack_error")
+            log.warning("hand-off %s to %s not posted: %s", handoff.id, post.recipient, error)
+            continue
+        store.set_handoff_post(post.id, str(sent["channel"]), str(sent["ts"]))
+    return error
+
+
+def on_claim(ctx: FeedbackContext, body: Body, client: WebClient) -> None:
+    """A helper takes it: the first one wins, every copy says who, the asker hears it."""
+    store = ctx.runtime.store
+    user, channel, message_ts, _ = _where(body)
+    handoff = store.handoff_by_post(channel, message_ts)
+    if handoff is None or handoff.id is None:
+        _tell_helper(ctx, client, channel, user, NOT_A_HANDOFF)
+        return
+    if not store.claim_handoff(handoff.id, user):
+        now = store.get_handoff(handoff.id) or handoff
+        taken = f"Already taken by <@{now.claimed_by}>." if now.claimed_by else "Already resolved."
+        _tell_helper(ctx, client, channel, user, taken)
+        return
+    claimed = store.get_handoff(handoff.id) or handoff
+    refresh_copies(ctx.runtime, client, claimed, _main_text(body))
+    question = store.get_question(claimed.question_id)
+    thread = question.thread_ts if question else claimed.message_ts
+    try:
+        client.chat_postMessage(
+            channel=claimed.channel_id,
+            thread_ts=thread,
+            text=f"<@{user}> is looking at this and will get back to <@{claimed.asked_by}>.",
+        )
+    except SlackApiError as err:
+        log.warning("hand-off %s: asker not told of the claim: %s", claimed.id, err)
+
+
+def on_resolve(ctx: FeedbackContext, body: Body, client: WebClient) -> None:
+    """Close it; if the helper replied, offer to turn the reply into a proposed correction."""
+    runtime, store = ctx.runtime, ctx.runtime.store
+    user, channel, message_ts, _ = _where(body)
+    handoff = store.handoff_by_post(channel, message_ts)
+    if handoff is None or handoff.id is None:
+        _tell_helper(ctx, client, channel, user, NOT_A_HANDOFF)
+        return
+    if not may_resolve(runtime, handoff, user, group_members(runtime, client)):
+        _tell_helper(ctx, client, channel, user, NOT_YOURS)
+        return
+    if not store.resolve_handoff(handoff.id, user):
+        _tell_helper(ctx, client, channel, user, "It was resolved already.")
+        return
+    resolved = store.get_handoff(handoff.id) or handoff
+    reply = find_reply(runtime, client, resolved, user, copy=(channel, message_ts))
+    refresh_copies(runtime, client, resolved, _main_text(body), can_propose=reply is not None)
+
+
+def on_propose(ctx: FeedbackContext, body: Body, client: WebClient) -> None:
+    """The resolving helper's reply becomes a proposed correction on the answer, once."""
+    runtime, store = ctx.runtime, ctx.runtime.store
+    user, channel, message_ts, _ = _where(body)
+    handoff = store.handoff_by_post(channel, message_ts)
+    if handoff is None or handoff.id is None or handoff.status != HandoffStatus.RESOLVED:
+        _tell_helper(ctx, client, channel, user, NOT_A_HANDOFF)
+        return
+    if user != handoff.resolved_by:
+        _tell_helper(ctx, client, channel, user, "Only the helper who resolved it can propose.")
+        return
+    if handoff.correction_feedback_id is not None:
+        _tell_helper(ctx, client, channel, user, "Your reply is already proposed.")
+        return
+    reply = find_reply(runtime, client, handoff, user, copy=(channel, message_ts))
+    if reply is None:
+        _tell_helper(ctx, client, channel, user, "I can't find a reply of yours to propose.")
+        return
+    write = FeedbackWrite(
+        "submission",
+        handoff.channel_id,
+        handoff.message_ts,
+        user,
+        kind="correction",
+        source="handoff",
+        dedupe_key=f"handoff-correction:{handoff.id}",
+        text=reply,
+    )
+    result = ctx.recorder.record(write)
+    if result.feedback is not None and result.feedback.id is not None:
+        store.set_handoff_correction(handoff.id, result.feedback.id)
+        proposed = store.get_handoff(handoff.id) or handoff
+        refresh_copies(runtime, client, proposed, _main_text(body))
+        _tell_helper(
+            ctx, client, channel, user, "Proposed: the owner can approve it in the digest."
+        )
+    elif result.status == "pending":
+        _tell_helper(
+            ctx, client, channel, user, "Kept: it is saved as soon as the database is back."
+        )
+    else:
+        _tell_helper(ctx, client, channel, user, "It couldn't be saved; try again in a minute.")
+
+
+def find_reply(
+    runtime: Runtime, client: WebClient, handoff: Handoff, helper: str, *, copy: tuple[str, str]
+) -> str | None:
+    """The helper's last reply: in the answer's thread (not a private DM), else in the
+    thread of the copy they clicked."""
+    places = [copy]
+    if not handoff.channel_id.startswith("D"):
+        question = runtime.store.get_question(handoff.question_id)
+        places.insert(
+            0, (handoff.channel_id, question.thread_ts if question else handoff.message_ts)
+        )
+    for channel, ts in places:
+        try:
+            found = client.conversations_replies(channel=channel, ts=ts, limit=200)
+        except SlackApiError as err:
+            log.info("hand-off %s: replies in %s unreadable: %s", handoff.id, channel, err)
+            continue
+        after = handoff.message_ts if channel == handoff.channel_id else ts
+        reply = helper_reply(found.get("messages") or [], helper, after)
+        if reply is not None:
+            return reply
+    return None
+
+
+def refresh_copies(
+    runtime: Runtime, client: WebClient, handoff: Handoff, main: str, *, can_propose: bool = False
+) -> None:
+    """Show the hand-off's state on every copy (a failed update is logged, never raised)."""
+    assert handoff.id is not None
+    blocks = handoff_blocks(main, handoff, can_propose=can_propose)
+    for post in runtime.store.handoff_posts(handoff.id):
+        if not post.channel_id or not post.message_ts:
+            continue
+        try:
+            client.chat_update(
+                channel=post.channel_id,
+                ts=post.message_ts,
+                text="A question for a person",
+                blocks=blocks,
+            )
+        except SlackApiError as err:
+            log.warning("hand-off %s copy in %s not updated: %s", handoff.id, post.channel_id, err)
+
+
+def _asker_note(
+    target: HandoffTarget, handoff: Handoff, *, created: bool, error: str | None
+) -> str:
+    if error is not None:
+        return (
+            f"I couldn't reach {target.label} just now (Slack said `{error}`). Your request is "
+            "kept: press *Get help from a person* again in a minute and it is sent, once."
+        )
+    if not created:
+        state = {
+            HandoffStatus.OPEN: "nobody has taken it yet",
+            HandoffStatus.CLAIMED: f"<@{handoff.claimed_by}> is on it",
+            HandoffStatus.RESOLVED: f"<@{handoff.resolved_by}> resolved it",
+        }.get(HandoffStatus(handoff.status), handoff.status)
+        return f"Already asked {target.label} about this answer: {state}."
+    return (
+        f"I asked {target.label}. Someone will reply in this thread; you'll see here when a "
+        "person takes it. Your question and lastmile's answer went with it."
+    )
+
+
+def _where(body: Body) -> tuple[str, str, str, str]:
+    container = body.get("container") or {}
+    user = str(body["user"]["id"])
+    channel = str(container.get("channel_id") or (body.get("channel") or {}).get("id") or "")
+    message_ts = str(container.get("message_ts") or "")
+    thread_ts = str((body.get("message") or {}).get("thread_ts") or message_ts)
+    return user, channel, message_ts, thread_ts
+
+
+def _main_text(body: Body) -> str:
+    for block in (body.get("message") or {}).get("blocks") or []:
+        if block.get("block_id") == "handoff_main":
+            return str((block.get("text") or {}).get("text") or "")
+    return "A question for a person."
+
+
+def _tell_helper(
+    ctx: FeedbackContext, client: WebClient, channel: str, user: str, text: str
+) -> None:
+    ctx.tell(client, channel=channel, user=user, thread_ts="", text=text)
+
+
+def _permalink(client: WebClient, answer: Answer) -> str | None:
+    try:
+        found = client.chat_getPermalink(
+            channel=answer.channel_id, message_ts=answer.message_ts or ""
+        )
+    except SlackApiError:
+        return None
+    return str(found.get("permalink") or "") or None
