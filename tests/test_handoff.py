@@ -236,3 +236,15 @@ def test_a_help_channel_rule_overrides_the_owners_helpers(
         told(app, "U222")
         assert len(copies(app, "C0DESK")) == 1 and copies(app, "C0HELP") == []
         assert [a.id for a in stored_answers(store)] == [h.answer_id for h in handoffs(store)]
+
+
+def test_a_second_resolve_changes_nothing(app: AppHarness) -> None:
+    ask_for_help(app)
+    [copy] = copies(app, "C0HELP")
+    click(app, ActionId.HANDOFF_RESOLVE, "U0H1", "C0HELP", copy)  # before anyone took it
+    app.slack.wait_for("chat.update")
+    click(app, ActionId.HANDOFF_RESOLVE, "U0H2", "C0HELP", copies(app, "C0HELP")[0])
+    assert told(app, "U0H2", count=2) == ["It was resolved already."]
+    assert len(app.slack.calls_to("chat.update")) == 1
+    [handoff] = handoffs(app.runtime.store)
+    assert (handoff.status, handoff.resolved_by) == ("resolved", "U0H1")

@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -225,3 +226,53 @@ def test_serve_streams_thinking_steps_and_the_owner_only_icon(
         if element["type"] == "icon_button"
     ]
     assert icon["visible_to_user_ids"] == ["U0IT"]
+
+
+def linked_within(database_url: str, channel: str, ts: str, *, seconds: float) -> None:
+    """Wait until the served process has linked its answer to the message at `ts`."""
+    engine = make_engine(database_url)
+    try:
+        store, deadline = Store(engine), time.monotonic() + seconds
+        while store.answer_by_message(channel, ts) is None:
+            assert time.monotonic() < deadline, "the answer was never linked to its message"
+            time.sleep(0.05)
+    finally:
+        engine.dispose()
+
+
+def test_serve_hands_an_answer_to_the_owners_helpers_once(
+    database_url: str, slack: FakeSlackApi, tmp_path: Path
+) -> None:
+    owners = tmp_path / "owners.toml"
+    owners.write_text(
+        '[[owner]]\nname = "IT"\nslack = "U0IT"\nhelpers = "C0HELP"\ndefault = true\n', "utf-8"
+    )
+    env = environment(
+        database_url,
+        slack,
+        SLACK_BOT_TOKEN="xoxb-test",
+        SLACK_SIGNING_SECRET=SECRET,
+        LASTMILE_OWNERS_FILE=str(owners),
+    )
+    proc = start(["serve", "--host", "127.0.0.1", "--port", "0"], env, tmp_path)
+    try:
+        line = read_until(proc, "lastmile serving Slack at ")
+        sender = SlackSender(line.split(" at ", 1)[1].strip(), SECRET)
+        question = payloads.dm("who approves my expenses?")
+        assert sender.send_event(question).status == 200
+        [stopped] = slack.wait_for("chat.stopStream")
+        answer_ts, thread = str(stopped.params["ts"]), str(question["event"]["ts"])
+        linked_within(database_url, "D111", answer_ts, seconds=20)  # just after the stop
+        for _ in range(2):  # a double click: one hand-off, one post
+            click = payloads.block_action(
+                "lastmile_handoff", "handoff", user="W222", channel="D111",
+                message_ts=answer_ts, thread_ts=thread,
+            )  # fmt: skip
+            assert sender.send_interactive(click).status == 200
+            slack.wait_for("chat.postEphemeral", count=_ + 1)
+    finally:
+        assert stop(proc) == 0
+    [copy] = slack.messages("C0HELP")
+    assert "who approves my expenses?" in json.dumps(copy["blocks"])
+    notes = [e["text"] for e in slack.ephemerals()]
+    assert notes[0].startswith("I asked IT's helpers.") and notes[1].startswith("Already asked")

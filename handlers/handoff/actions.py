@@ -136,6 +136,9 @@ def on_resolve(ctx: FeedbackContext, body: Body, client: WebClient) -> None:
     if handoff is None or handoff.id is None:
         _tell_helper(ctx, client, channel, user, NOT_A_HANDOFF)
         return
+    if handoff.status == HandoffStatus.RESOLVED:
+        _tell_helper(ctx, client, channel, user, "It was resolved already.")
+        return
     if not may_resolve(runtime, handoff, user, group_members(runtime, client)):
         _tell_helper(ctx, client, channel, user, NOT_YOURS)
         return
