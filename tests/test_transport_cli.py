@@ -8,6 +8,8 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -182,6 +184,22 @@ def test_serve_with_a_bad_owners_file_names_every_problem_and_creates_no_databas
     assert not database.exists()
 
 
+@contextmanager
+def serving(
+    database_url: str, slack: FakeSlackApi, cwd: Path, **extra: str
+) -> Iterator[SlackSender]:
+    """`lastmile serve` as a child process; a signed sender to it; stopped (exit 0) after."""
+    env = environment(
+        database_url, slack, SLACK_BOT_TOKEN="xoxb-test", SLACK_SIGNING_SECRET=SECRET, **extra
+    )
+    proc = start(["serve", "--host", "127.0.0.1", "--port", "0"], env, cwd)
+    try:
+        line = read_until(proc, "lastmile serving Slack at ")
+        yield SlackSender(line.split(" at ", 1)[1].strip(), SECRET)
+    finally:
+        assert stop(proc) == 0
+
+
 def test_serve_streams_thinking_steps_and_the_owner_only_icon(
     database_url: str, slack: FakeSlackApi, tmp_path: Path
 ) -> None:
@@ -194,23 +212,11 @@ def test_serve_streams_thinking_steps_and_the_owner_only_icon(
     )
     owners = tmp_path / "owners.toml"
     owners.write_text('[[owner]]\nname = "IT"\nslack = "U0IT"\ntopics = ["vpn"]\n', "utf-8")
-    env = environment(
-        database_url,
-        slack,
-        SLACK_BOT_TOKEN="xoxb-test",
-        SLACK_SIGNING_SECRET=SECRET,
-        LASTMILE_KNOWLEDGE_DIR=str(knowledge),
-        LASTMILE_OWNERS_FILE=str(owners),
-    )
-    proc = start(["serve", "--host", "127.0.0.1", "--port", "0"], env, tmp_path)
-    try:
-        line = read_until(proc, "lastmile serving Slack at ")
-        sender = SlackSender(line.split(" at ", 1)[1].strip(), SECRET)
+    extra = {"LASTMILE_KNOWLEDGE_DIR": str(knowledge), "LASTMILE_OWNERS_FILE": str(owners)}
+    with serving(database_url, slack, tmp_path, **extra) as sender:
         question = payloads.dm("how do I reset my VPN password?")
         assert sender.send_event(question).status == 200
         [stopped] = slack.wait_for("chat.stopStream")
-    finally:
-        assert stop(proc) == 0
     tasks = slack.tasks("D111", str(stopped.params["ts"]))
     assert [(t["id"], t["status"]) for t in tasks.values()] == [
         ("verified", "complete"),
@@ -247,17 +253,7 @@ def test_serve_hands_an_answer_to_the_owners_helpers_once(
     owners.write_text(
         '[[owner]]\nname = "IT"\nslack = "U0IT"\nhelpers = "C0HELP"\ndefault = true\n', "utf-8"
     )
-    env = environment(
-        database_url,
-        slack,
-        SLACK_BOT_TOKEN="xoxb-test",
-        SLACK_SIGNING_SECRET=SECRET,
-        LASTMILE_OWNERS_FILE=str(owners),
-    )
-    proc = start(["serve", "--host", "127.0.0.1", "--port", "0"], env, tmp_path)
-    try:
-        line = read_until(proc, "lastmile serving Slack at ")
-        sender = SlackSender(line.split(" at ", 1)[1].strip(), SECRET)
+    with serving(database_url, slack, tmp_path, LASTMILE_OWNERS_FILE=str(owners)) as sender:
         question = payloads.dm("who approves my expenses?")
         assert sender.send_event(question).status == 200
         [stopped] = slack.wait_for("chat.stopStream")
@@ -270,8 +266,6 @@ def test_serve_hands_an_answer_to_the_owners_helpers_once(
             )  # fmt: skip
             assert sender.send_interactive(click).status == 200
             slack.wait_for("chat.postEphemeral", count=_ + 1)
-    finally:
-        assert stop(proc) == 0
     [copy] = slack.messages("C0HELP")
     assert "who approves my expenses?" in json.dumps(copy["blocks"])
     notes = [e["text"] for e in slack.ephemerals()]

@@ -16,20 +16,12 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.feedback import FeedbackWrite
-from bot.handoff import (
-    HandoffTarget,
-    handoff_target,
-    helper_reply,
-    may_resolve,
-    recipients,
-    start_handoff,
-)
-from bot.runtime import Runtime
+from bot.handoff import HandoffTarget, handoff_target, may_resolve, start_handoff
 from bot.vocabulary import HandoffStatus
 from handlers.feedback.context import FeedbackContext
-from handlers.handoff.blocks import handoff_blocks, handoff_text
+from handlers.handoff.copies import deliver, find_reply, refresh_copies
 from handlers.owner_groups import group_members
-from storage.models import Answer, Handoff
+from storage.models import Handoff
 
 Body = dict[str, Any]
 log = logging.getLogger(__name__)
@@ -67,38 +59,6 @@ def on_handoff(ctx: FeedbackContext, body: Body, client: WebClient) -> None:
         thread_ts=thread_ts,
         text=_asker_note(target, handoff, created=created, error=error),
     )
-
-
-def deliver(runtime: Runtime, client: WebClient, handoff: Handoff, answer: Answer) -> str | None:
-    """Post every copy not posted yet; Slack's error code if one failed (it is kept)."""
-    assert handoff.id is not None
-    store = runtime.store
-    people = recipients(handoff.destination, group_members(runtime, client))
-    posts = store.plan_handoff_posts(handoff.id, people)
-    if not posts:
-        return "no_members"
-    question = store.get_question(answer.question_id)
-    main = handoff_text(
-        handoff, question.text if question else "", answer.text, _permalink(client, answer)
-    )
-    error = None
-    for post in posts:
-        if post.channel_id is not None or post.id is None or not store.take_handoff_post(post.id):
-            continue
-        try:
-            sent = client.chat_postMessage(
-                channel=post.recipient,
-                text=f"A question for a person: {question.text if question else ''}"[:300],
-                blocks=handoff_blocks(main, handoff),
-                unfurl_links=False,
-            )
-        except SlackApiError as err:
-            store.release_handoff_post(post.id)
-            error = str(err.response.get("error") or "slack_error")
-            log.warning("hand-off %s to %s not posted: %s", handoff.id, post.recipient, error)
-            continue
-        store.set_handoff_post(post.id, str(sent["channel"]), str(sent["ts"]))
-    return error
 
 
 def on_claim(ctx: FeedbackContext, body: Body, client: WebClient) -> None:
@@ -194,50 +154,6 @@ def on_propose(ctx: FeedbackContext, body: Body, client: WebClient) -> None:
         _tell_helper(ctx, client, channel, user, "It couldn't be saved; try again in a minute.")
 
 
-def find_reply(
-    runtime: Runtime, client: WebClient, handoff: Handoff, helper: str, *, copy: tuple[str, str]
-) -> str | None:
-    """The helper's last reply: in the answer's thread (not a private DM), else in the
-    thread of the copy they clicked."""
-    places = [copy]
-    if not handoff.channel_id.startswith("D"):
-        question = runtime.store.get_question(handoff.question_id)
-        places.insert(
-            0, (handoff.channel_id, question.thread_ts if question else handoff.message_ts)
-        )
-    for channel, ts in places:
-        try:
-            found = client.conversations_replies(channel=channel, ts=ts, limit=200)
-        except SlackApiError as err:
-            log.info("hand-off %s: replies in %s unreadable: %s", handoff.id, channel, err)
-            continue
-        after = handoff.message_ts if channel == handoff.channel_id else ts
-        reply = helper_reply(found.get("messages") or [], helper, after)
-        if reply is not None:
-            return reply
-    return None
-
-
-def refresh_copies(
-    runtime: Runtime, client: WebClient, handoff: Handoff, main: str, *, can_propose: bool = False
-) -> None:
-    """Show the hand-off's state on every copy (a failed update is logged, never raised)."""
-    assert handoff.id is not None
-    blocks = handoff_blocks(main, handoff, can_propose=can_propose)
-    for post in runtime.store.handoff_posts(handoff.id):
-        if not post.channel_id or not post.message_ts:
-            continue
-        try:
-            client.chat_update(
-                channel=post.channel_id,
-                ts=post.message_ts,
-                text="A question for a person",
-                blocks=blocks,
-            )
-        except SlackApiError as err:
-            log.warning("hand-off %s copy in %s not updated: %s", handoff.id, post.channel_id, err)
-
-
 def _asker_note(
     target: HandoffTarget, handoff: Handoff, *, created: bool, error: str | None
 ) -> str:
@@ -279,13 +195,3 @@ def _tell_helper(
     ctx: FeedbackContext, client: WebClient, channel: str, user: str, text: str
 ) -> None:
     ctx.tell(client, channel=channel, user=user, thread_ts="", text=text)
-
-
-def _permalink(client: WebClient, answer: Answer) -> str | None:
-    try:
-        found = client.chat_getPermalink(
-            channel=answer.channel_id, message_ts=answer.message_ts or ""
-        )
-    except SlackApiError:
-        return None
-    return str(found.get("permalink") or "") or None
