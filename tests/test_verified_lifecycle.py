@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -106,8 +107,12 @@ def _ask(h: AppHarness, question: str) -> str:
     event = payloads.app_mention(f"<@UBOT> {question}", user="U0ASK", channel="C0GENERAL")
     assert h.sender.send_event(event).status == 200
     h.slack.wait_for("chat.stopStream", count=asked + 1)
-    thread = h.slack.messages("C0GENERAL", thread_ts=event["event"]["ts"])
-    return json.dumps(thread[-1])
+    deadline = time.monotonic() + 10  # a refused stop is finished by chat.update just after
+    while True:
+        thread = h.slack.messages("C0GENERAL", thread_ts=event["event"]["ts"])
+        if thread[-1].get("blocks") or time.monotonic() > deadline:
+            return json.dumps(thread[-1])
+        time.sleep(0.05)
 
 
 def test_the_approve_modal_shows_the_correction_and_the_flagged_questions_ticked(
