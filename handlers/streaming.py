@@ -237,8 +237,7 @@ class StreamingReply:
             self.mode = "stream_text"
             steps.clear()
             response = self._start_call([], piece)
-        self._streaming = True
-        OPEN_STREAMS.opened(self)
+        self._set_streaming(True)
         self._known(str(response["ts"]))
 
     def _start_call(self, chunks: Sequence[Chunk], piece: str) -> Any:
@@ -251,8 +250,7 @@ class StreamingReply:
         )
 
     def _stop(self, chunks: Sequence[Chunk], piece: str, *, blocks: list[Block] | None) -> None:
-        self._streaming = False  # a failed stop is not retried: chat.update finishes the message
-        OPEN_STREAMS.closed(self)
+        self._set_streaming(False)  # a failed stop is not retried: chat.update finishes it
         content = self._content(chunks, piece)
         self.client.chat_stopStream(channel=self.channel, ts=self._ts(), blocks=blocks, **content)
 
@@ -262,6 +260,11 @@ class StreamingReply:
             return {"markdown_text": piece} if piece else {}
         everything = [*chunks, MarkdownTextChunk(text=piece)] if piece else list(chunks)
         return {"chunks": everything} if everything else {}
+
+    def _set_streaming(self, on: bool) -> None:
+        """This reply's stream is open (or not), here and in the process-wide count."""
+        self._streaming = on
+        (OPEN_STREAMS.opened if on else OPEN_STREAMS.closed)(self)
 
     def _ts(self) -> str:
         assert self.ts is not None
@@ -273,8 +276,7 @@ class StreamingReply:
             "streaming unavailable in %s, posting and updating instead: %s", self.channel, _why(err)
         )
         self.mode = "fallback"
-        self._streaming = False  # a stream that started and then broke is updated in place
-        OPEN_STREAMS.closed(self)
+        self._set_streaming(False)  # a stream that started and then broke is updated in place
 
     def _known(self, ts: str | None) -> None:
         """Record the message's ts; the first time, tell `on_ts` (which may raise: then stop)."""

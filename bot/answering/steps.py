@@ -20,6 +20,7 @@ from typing import Literal
 
 from bot.answering.knowledge import Hit
 from bot.answering.types import Answerer, Source
+from bot.mrkdwn import truncate
 
 StepStatus = Literal["in_progress", "complete", "error"]
 STEP_TEXT_CHARS = 256
@@ -105,4 +106,4 @@ def model_step(
 
 
 def _clip(text: str) -> str:
-    return text if len(text) <= STEP_TEXT_CHARS else text[: STEP_TEXT_CHARS - 1] + "…"
+    return truncate(text, STEP_TEXT_CHARS)

@@ -40,7 +40,7 @@ def register(app: App, runtime: Runtime) -> None:
 
     @app.action(ActionId.OWNER_HIDE)
     def on_owner_hide_icon(ack: Ack, body: Body, client: WebClient) -> None:
-        on_owner_hide(runtime, ack, body, client)
+        on_owner_hide(ctx, ack, body, client)
 
     @app.view_submission(ActionId.REASON_MODAL)
     @app.view_submission(ActionId.CORRECTION_MODAL)

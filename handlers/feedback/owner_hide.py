@@ -20,6 +20,8 @@ from slack_sdk.models.blocks import SectionBlock
 
 from bot.feedback.answer_owner import may_act_on_answer, people_for_question
 from bot.runtime import Runtime
+from handlers.feedback.buttons import clicked_message
+from handlers.feedback.context import FeedbackContext
 from handlers.feedback.urgent_actions import HIDDEN_NOTICE, NOT_YOURS
 from handlers.owner_groups import group_members
 
@@ -32,21 +34,23 @@ GONE = (
 )
 
 
-def on_owner_hide(runtime: Runtime, ack: Ack, body: Body, client: WebClient) -> None:
+def on_owner_hide(ctx: FeedbackContext, ack: Ack, body: Body, client: WebClient) -> None:
     """Hide the clicked answer if the clicker is one of its owner's people; else say why not."""
     ack()
+    runtime = ctx.runtime
     user = str(body["user"]["id"])
-    container = body.get("container") or {}
-    channel = str(container.get("channel_id") or (body.get("channel") or {}).get("id") or "")
-    message_ts = str(container.get("message_ts") or "")
-    thread_ts = str((body.get("message") or {}).get("thread_ts") or message_ts)
+    channel, message_ts, thread_ts = clicked_message(body)
+
+    def tell(text: str) -> None:
+        ctx.tell(client, channel=channel, user=user, thread_ts=thread_ts, text=text)
+
     answer = runtime.store.answer_by_message(channel, message_ts) if message_ts else None
     if answer is None or answer.id is None:
-        _tell(client, channel, user, thread_ts, GONE)
+        tell(GONE)
         return
     if not may_act_on_answer(runtime, answer, user, group_members(runtime, client)):
         log.info("answer %s: hide refused for %s (not an owner)", answer.id, user)
-        _tell(client, channel, user, thread_ts, NOT_YOURS)
+        tell(NOT_YOURS)
         return
     try:
         client.chat_update(
@@ -58,10 +62,10 @@ def on_owner_hide(runtime: Runtime, ack: Ack, body: Body, client: WebClient) -> 
     except SlackApiError as err:
         error = err.response.get("error")
         log.warning("hiding answer %s failed: %s", answer.id, error)
-        _tell(client, channel, user, thread_ts, f"Slack refused to hide it ({error}); try again.")
+        tell(f"Slack refused to hide it ({error}); try again.")
         return
     log.info("answer %s hidden by %s (owner control)", answer.id, user)
-    _tell(client, channel, user, thread_ts, HIDDEN_TOLD)
+    tell(HIDDEN_TOLD)
 
 
 def owner_people_for(
@@ -80,12 +84,3 @@ def owner_people_for(
             return ()
 
     return people
-
-
-def _tell(client: WebClient, channel: str, user: str, thread_ts: str, text: str) -> None:
-    try:
-        client.chat_postEphemeral(
-            channel=channel, user=user, text=text, thread_ts=thread_ts or None
-        )
-    except SlackApiError as err:
-        log.warning("ephemeral to %s failed: %s", user, err.response.get("error"))

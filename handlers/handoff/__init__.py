@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -9,7 +10,7 @@ from slack_sdk import WebClient
 
 from bot.runtime import Runtime
 from bot.vocabulary import ActionId
-from handlers.feedback.context import feedback_context
+from handlers.feedback.context import FeedbackContext, feedback_context
 from handlers.handoff.actions import on_claim, on_handoff, on_propose, on_resolve
 
 Body = dict[str, Any]
@@ -19,23 +20,23 @@ __all__ = ["register"]
 def register(app: App, runtime: Runtime) -> None:
     """Register the hand-off's buttons; each click is acked before the work."""
     ctx = feedback_context(runtime, app.client)
+    buttons: dict[str, Callable[[FeedbackContext, Body, WebClient], None]] = {
+        ActionId.HANDOFF: on_handoff,
+        ActionId.HANDOFF_CLAIM: on_claim,
+        ActionId.HANDOFF_RESOLVE: on_resolve,
+        ActionId.HANDOFF_PROPOSE: on_propose,
+    }
+    for action_id, handle in buttons.items():
+        app.action(action_id)(_acked(ctx, handle))
 
-    @app.action(ActionId.HANDOFF)
-    def on_get_help(ack: Ack, body: Body, client: WebClient) -> None:
-        ack()
-        on_handoff(ctx, body, client)
 
-    @app.action(ActionId.HANDOFF_CLAIM)
-    def on_take_it(ack: Ack, body: Body, client: WebClient) -> None:
-        ack()
-        on_claim(ctx, body, client)
+def _acked(
+    ctx: FeedbackContext, handle: Callable[[FeedbackContext, Body, WebClient], None]
+) -> Callable[[Ack, Body, WebClient], None]:
+    """A Bolt listener (arguments injected by name) that acks, then handles the click."""
 
-    @app.action(ActionId.HANDOFF_RESOLVE)
-    def on_resolved(ack: Ack, body: Body, client: WebClient) -> None:
+    def listener(ack: Ack, body: Body, client: WebClient) -> None:
         ack()
-        on_resolve(ctx, body, client)
+        handle(ctx, body, client)
 
-    @app.action(ActionId.HANDOFF_PROPOSE)
-    def on_propose_reply(ack: Ack, body: Body, client: WebClient) -> None:
-        ack()
-        on_propose(ctx, body, client)
+    return listener

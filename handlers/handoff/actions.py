@@ -18,6 +18,7 @@ from slack_sdk.errors import SlackApiError
 from bot.feedback import FeedbackWrite
 from bot.handoff import HandoffTarget, handoff_target, may_resolve, start_handoff
 from bot.vocabulary import HandoffStatus
+from handlers.feedback.buttons import clicked_message
 from handlers.feedback.context import FeedbackContext
 from handlers.handoff.copies import deliver, find_reply, refresh_copies
 from handlers.owner_groups import group_members
@@ -176,12 +177,8 @@ def _asker_note(
 
 
 def _where(body: Body) -> tuple[str, str, str, str]:
-    container = body.get("container") or {}
-    user = str(body["user"]["id"])
-    channel = str(container.get("channel_id") or (body.get("channel") or {}).get("id") or "")
-    message_ts = str(container.get("message_ts") or "")
-    thread_ts = str((body.get("message") or {}).get("thread_ts") or message_ts)
-    return user, channel, message_ts, thread_ts
+    """(clicker, channel, message ts, thread ts) of a click."""
+    return (str(body["user"]["id"]), *clicked_message(body))
 
 
 def _main_text(body: Body) -> str:

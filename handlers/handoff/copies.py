@@ -13,6 +13,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.handoff import helper_reply, recipients
 from bot.runtime import Runtime
+from handlers.ask.message import notification_text
 from handlers.handoff.blocks import handoff_blocks, handoff_text
 from handlers.owner_groups import group_members
 from storage.models import Answer, Handoff
@@ -28,18 +29,21 @@ def deliver(runtime: Runtime, client: WebClient, handoff: Handoff, answer: Answe
     posts = store.plan_handoff_posts(handoff.id, people)
     if not posts:
         return "no_members"
+    pending = [p for p in posts if p.channel_id is None and p.id is not None]
+    if not pending:
+        return None  # every copy is out already: a repeated click sends nothing
     question = store.get_question(answer.question_id)
-    main = handoff_text(
-        handoff, question.text if question else "", answer.text, _permalink(client, answer)
-    )
+    asked = question.text if question else ""
+    main = handoff_text(handoff, asked, answer.text, _permalink(client, answer))
     error = None
-    for post in posts:
-        if post.channel_id is not None or post.id is None or not store.take_handoff_post(post.id):
+    for post in pending:
+        assert post.id is not None
+        if not store.take_handoff_post(post.id):
             continue
         try:
             sent = client.chat_postMessage(
                 channel=post.recipient,
-                text=f"A question for a person: {question.text if question else ''}"[:300],
+                text=notification_text(f"A question for a person: {asked}"),
                 blocks=handoff_blocks(main, handoff),
                 unfurl_links=False,
             )
