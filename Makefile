@@ -31,7 +31,7 @@ demo: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy bot handlers storage tests bench
+	$(BIN)/mypy bot handlers storage tests bench examples
 	$(BIN)/lint-imports
 
 pytest: $(SEMANTIC_STAMP)

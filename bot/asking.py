@@ -19,6 +19,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from bot.answering import (
     AnswerOutcome,
+    Asker,
     QuestionRejected,
     Source,
     Turn,
@@ -141,6 +142,7 @@ def ask(
             on_step=sink.step,
             clock=monotonic,
             deadline_s=runtime.settings.answer_timeout_s,
+            asker=Asker(request.user_id, request.channel_id, request.thread_ts),
         )
         answer_id = _store_answer(runtime, question, request, outcome)
         message_ts = sink.finish(answer_id, outcome)

@@ -112,5 +112,7 @@ def answerer_from_settings(settings: Settings) -> Answerer:
         anthropic_base_url=settings.anthropic_base_url or None,
         openai_api_key=settings.openai_api_key or None,
         openai_base_url=settings.openai_base_url or None,
+        http_url=settings.http_url or None,
+        http_token=settings.http_token or None,
         timeout_s=settings.answer_timeout_s,
     )

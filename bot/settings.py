@@ -65,6 +65,8 @@ class Settings:
     anthropic_base_url: str = ""
     openai_api_key: str = field(default="", repr=False)
     openai_base_url: str = ""
+    http_url: str = ""  # the company's own answer service (LASTMILE_PROVIDER=http)
+    http_token: str = field(default="", repr=False)
     knowledge_dir: Path | None = None
     owners_file: Path | None = None
     digest_schedule: str = DEFAULT_DIGEST_SCHEDULE
@@ -145,6 +147,8 @@ class _Reader:
             anthropic_base_url=self.get("ANTHROPIC_BASE_URL"),
             openai_api_key=openai_key,
             openai_base_url=self.get("OPENAI_BASE_URL"),
+            http_url=self._http_url(),
+            http_token=self.get("LASTMILE_HTTP_TOKEN"),
             knowledge_dir=self._directory("LASTMILE_KNOWLEDGE_DIR"),
             owners_file=self._file("LASTMILE_OWNERS_FILE"),
             workspace_file=self._workspace_file(),
@@ -206,7 +210,18 @@ class _Reader:
             self.problems.append("LASTMILE_PROVIDER=anthropic needs ANTHROPIC_API_KEY.")
         elif chosen == "openai" and not openai_key:
             self.problems.append("LASTMILE_PROVIDER=openai needs OPENAI_API_KEY.")
+        elif chosen == "http" and not self.get("LASTMILE_HTTP_URL"):
+            self.problems.append(
+                "LASTMILE_PROVIDER=http needs LASTMILE_HTTP_URL, the URL lastmile POSTs each "
+                "question to (docs/http-provider.md)."
+            )
         return chosen
+
+    def _http_url(self) -> str:
+        url = self.get("LASTMILE_HTTP_URL")
+        if url and not url.startswith(("http://", "https://")):
+            self.problems.append(f"LASTMILE_HTTP_URL={url!r} is not an http(s) URL.")
+        return url
 
     def _directory(self, name: str) -> Path | None:
         value = self.get(name)

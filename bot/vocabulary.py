@@ -97,6 +97,7 @@ class Provider(StrEnum):
 
     ANTHROPIC = "anthropic"
     OPENAI = "openai"
+    HTTP = "http"  # the company's own service (docs/http-provider.md)
     OFFLINE = "offline"
 
 

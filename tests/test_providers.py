@@ -132,7 +132,7 @@ def test_a_stream_cut_midway_keeps_the_partial_text_and_is_not_retried(rig: Rig)
     assert chunks[:2] == ["one ", "two "]
     assert outcome.error is not None
     assert outcome.text == "".join(chunks)
-    assert outcome.text.startswith("one two \n\n_I couldn't get an answer")
+    assert outcome.text.startswith("one two \n\n_This answer was cut off")
     assert len(rig.server.requests) == 1
 
 

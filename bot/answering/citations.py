@@ -12,7 +12,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
-from bot.answering.types import Answerer, AnswerRequest, Grounding, Passage, Source
+from bot.answering.types import (
+    Answerer,
+    AnswerFacts,
+    AnswerRequest,
+    Grounding,
+    Passage,
+    Source,
+    StreamItem,
+)
 
 CITATION = re.compile(r"(?<![\w)])\[(\d{1,2})\]")
 _OPEN_TAIL = re.compile(r"\[\d{0,2}$")
@@ -79,11 +87,15 @@ class RenumberedAnswerer:
         self.model = inner.model
         self.grounding: Grounding = inner.grounding
 
-    def stream(self, request: AnswerRequest, *, timeout_s: float) -> Iterator[str]:
-        """The inner stream, renumbered. A failed attempt's held-back `[1` (3 chars at most) is
-        dropped rather than sent, so a retry is still possible when nothing else was streamed."""
+    def stream(self, request: AnswerRequest, *, timeout_s: float) -> Iterator[StreamItem]:
+        """The inner stream, renumbered; a service's facts pass through. A failed attempt's
+        held-back `[1` (3 chars at most) is dropped rather than sent, so a retry is still
+        possible when nothing else was streamed."""
         self.numbers.reset()
         for chunk in self.inner.stream(request, timeout_s=timeout_s):
+            if isinstance(chunk, AnswerFacts):
+                yield chunk
+                continue
             released = self.numbers.feed(chunk)
             if released:
                 yield released

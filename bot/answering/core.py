@@ -25,9 +25,12 @@ from bot.answering.steps import (
 )
 from bot.answering.types import (
     MAX_QUESTION_CHARS,
+    UNVERSIONED,
     Answerer,
+    AnswerFacts,
     AnswerOutcome,
     AnswerRequest,
+    Asker,
     Clock,
     QuestionRejected,
     QuestionTooLong,
@@ -49,6 +52,12 @@ FAILURE_MESSAGE = (
     "I couldn't get an answer: the AI service returned an error. Please try again in a minute; "
     "if it keeps happening, tell the people who run this bot."
 )
+CUT_OFF_MESSAGE = (
+    "This answer was cut off: the AI service stopped before it finished. Please try again; "
+    "if it keeps happening, tell the people who run this bot."
+)
+ESTIMATED_SUFFIX = " (lastmile's estimate: the service gave no confidence)"
+"""Marks a confidence line lastmile worked out itself for a service that did not send one."""
 
 
 def check_question(question: str) -> str:
@@ -74,6 +83,7 @@ def answer_question(
     deadline_s: float = DEFAULT_DEADLINE_S,
     verified_checks: Sequence[MatchCheck] = (),
     on_step: OnStep = ignore_step,
+    asker: Asker | None = None,
 ) -> AnswerOutcome:
     """Answer one question; chunks go to `on_chunk` and join up to exactly `outcome.text`.
 
@@ -102,13 +112,18 @@ def answer_question(
         on_step(search_failed_step())
         raise
     on_step(search_step(hits))
-    request = AnswerRequest(text, tuple(history), tuple(h.passage for h in hits), prompt)
-    # Citations are renumbered as they stream, so [n] is always the n-th listed source.
+    request = AnswerRequest(
+        text, tuple(history), tuple(h.passage for h in hits), prompt, asker or Asker()
+    )
+    # Citations are renumbered as they stream, so [n] is always the n-th listed source; a
+    # service's [n] already points into the sources it sends, so its text is left alone.
     numbers = CitationNumbers(request.context)
+    service = answerer.grounding == "service"
+    streamed = answerer if service else RenumberedAnswerer(answerer, numbers)
     asked = clock()
     on_step(model_step(answerer, "in_progress"))
     result = stream_with_deadline(
-        RenumberedAnswerer(answerer, numbers),
+        streamed,
         request,
         on_chunk=on_chunk,
         clock=clock,
@@ -118,6 +133,10 @@ def answer_question(
         on_step(model_step(answerer, "complete", seconds=clock() - asked))
     else:
         on_step(model_step(answerer, "error", timed_out=result.timed_out))
+    if service:
+        return _service_outcome(
+            answerer, request, hits, result, on_chunk, _elapsed_ms(clock, started)
+        )
     sources = listed_sources(numbers.sources, request.context, answerer.grounding)
     return _outcome(answerer, request, hits, sources, result, on_chunk, _elapsed_ms(clock, started))
 
@@ -142,19 +161,7 @@ def _outcome(
 ) -> AnswerOutcome:
     version = request.prompt.version if answerer.grounding == "llm" else EXTRACTIVE_PROMPT_VERSION
     if result.error is not None:
-        notice = TIMEOUT_MESSAGE if result.timed_out else FAILURE_MESSAGE
-        tail = f"\n\n_{notice}_" if result.text else notice
-        on_chunk(tail)
-        return AnswerOutcome(
-            text=result.text + tail,
-            confidence=0.0,
-            confidence_line=FAILED_LINE,
-            latency_ms=latency_ms,
-            error=result.error,
-            provider=answerer.provider,
-            model=answerer.model,
-            prompt_version=version,
-        )
+        return _failed(answerer, answerer.model, version, result, on_chunk, latency_ms)
     value = confidence(hits, sources, answerer.grounding)
     return AnswerOutcome(
         text=result.text,
@@ -164,6 +171,67 @@ def _outcome(
         latency_ms=latency_ms,
         provider=answerer.provider,
         model=answerer.model,
+        prompt_version=version,
+    )
+
+
+def _failed(
+    answerer: Answerer,
+    model: str,
+    version: str,
+    result: StreamResult,
+    on_chunk: Callable[[str], None],
+    latency_ms: int,
+) -> AnswerOutcome:
+    """The notice after a failure (the text so far stays, marked as cut off)."""
+    if result.timed_out:
+        notice = TIMEOUT_MESSAGE
+    else:
+        notice = CUT_OFF_MESSAGE if result.text else FAILURE_MESSAGE
+    tail = f"\n\n_{notice}_" if result.text else notice
+    on_chunk(tail)
+    return AnswerOutcome(
+        text=result.text + tail,
+        confidence=0.0,
+        confidence_line=FAILED_LINE,
+        latency_ms=latency_ms,
+        error=result.error,
+        provider=answerer.provider,
+        model=model,
+        prompt_version=version,
+    )
+
+
+def _service_outcome(
+    answerer: Answerer,
+    request: AnswerRequest,
+    hits: list[Hit],
+    result: StreamResult,
+    on_chunk: Callable[[str], None],
+    latency_ms: int,
+) -> AnswerOutcome:
+    """An answer from the company's service: its sources, model and version; its confidence,
+    else lastmile's own estimate from its search, labelled as such."""
+    facts = result.facts or AnswerFacts()
+    model = facts.model or answerer.model
+    version = facts.version or getattr(answerer, "last_version", None) or UNVERSIONED
+    if result.error is not None:
+        return _failed(answerer, model, version, result, on_chunk, latency_ms)
+    sources = list(facts.sources)
+    if facts.confidence is not None:
+        value = facts.confidence
+        line = confidence_line(value, sources)
+    else:
+        value = confidence(hits, sources or listed_sources([], request.context, "llm"), "llm")
+        line = confidence_line(value, sources) + ESTIMATED_SUFFIX
+    return AnswerOutcome(
+        text=result.text,
+        sources=sources,
+        confidence=value,
+        confidence_line=line,
+        latency_ms=latency_ms,
+        provider=answerer.provider,
+        model=model,
         prompt_version=version,
     )
 

@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.answering.types import Answerer, AnswerRequest, Clock, ProviderError
+from bot.answering.types import Answerer, AnswerFacts, AnswerRequest, Clock, ProviderError
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +28,7 @@ class StreamResult:
     error: str | None
     timed_out: bool
     attempts: int
+    facts: AnswerFacts | None = None  # what a service reported at the end (`http` provider)
 
 
 @dataclass(frozen=True)
@@ -47,14 +48,15 @@ def stream_with_deadline(
 ) -> StreamResult:
     """Stream through `on_chunk` until done, failed or `deadline` (in `clock` seconds)."""
     parts: list[str] = []
+    facts: list[AnswerFacts] = []
     failure = _Failure("deadline reached before the first attempt", False, True)
     for attempt in (1, 2):
         remaining = deadline - clock()
         if remaining < MIN_ATTEMPT_S:
             return StreamResult("".join(parts), failure.message, failure.timed_out, attempt - 1)
-        outcome = _attempt(answerer, request, parts, on_chunk, clock, deadline)
+        outcome = _attempt(answerer, request, parts, facts, on_chunk, clock, deadline)
         if outcome is None:
-            return StreamResult("".join(parts), None, False, attempt)
+            return StreamResult("".join(parts), None, False, attempt, facts[-1] if facts else None)
         failure = outcome
         log.warning("answer attempt %d failed: %s", attempt, failure.message)
         # A retry after text reached the user would repeat it; a timeout has no time left.
@@ -67,11 +69,12 @@ def _attempt(
     answerer: Answerer,
     request: AnswerRequest,
     parts: list[str],
+    facts: list[AnswerFacts],
     on_chunk: Callable[[str], None],
     clock: Clock,
     deadline: float,
 ) -> _Failure | None:
-    handoff: queue.Queue[str | ProviderError | None] = queue.Queue()
+    handoff: queue.Queue[str | AnswerFacts | ProviderError | None] = queue.Queue()
     abandoned = threading.Event()
     budget = max(deadline - clock(), MIN_ATTEMPT_S)
     worker = threading.Thread(
@@ -93,6 +96,9 @@ def _attempt(
             if clock() >= deadline:  # the SDK's own timeout (the same budget) won the race
                 return _Failure(f"timeout after {budget:.1f}s", False, True)
             return _Failure(str(item), item.retryable, False)
+        if isinstance(item, AnswerFacts):
+            facts.append(item)
+            continue
         parts.append(item)
         on_chunk(item)
 
@@ -101,7 +107,7 @@ def _produce(
     answerer: Answerer,
     request: AnswerRequest,
     budget: float,
-    handoff: queue.Queue[str | ProviderError | None],
+    handoff: queue.Queue[str | AnswerFacts | ProviderError | None],
     abandoned: threading.Event,
 ) -> None:
     try:

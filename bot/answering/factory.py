@@ -15,6 +15,8 @@ def make_answerer(
     anthropic_base_url: str | None = None,
     openai_api_key: str | None = None,
     openai_base_url: str | None = None,
+    http_url: str | None = None,
+    http_token: str | None = None,
     timeout_s: float = 30.0,
 ) -> Answerer:
     """The answerer for `provider`; SDK clients never retry on their own (max_retries=0).
@@ -27,6 +29,8 @@ def make_answerer(
         return _anthropic(model, anthropic_api_key, anthropic_base_url, timeout_s)
     if provider == "openai":
         return _openai(model, openai_api_key, openai_base_url, timeout_s)
+    if provider == "http":
+        return _http(model, http_url, http_token, timeout_s)
     raise ValueError(f"unknown provider {provider!r}; choose one of {', '.join(PROVIDERS)}")
 
 
@@ -52,3 +56,15 @@ def _openai(model: str | None, key: str | None, url: str | None, timeout_s: floa
         raise ValueError("provider 'openai' needs OPENAI_API_KEY")
     client = openai.OpenAI(api_key=key, base_url=url or None, max_retries=0, timeout=timeout_s)
     return OpenAIAnswerer(client, model or DEFAULT_OPENAI_MODEL)
+
+
+def _http(model: str | None, url: str | None, token: str | None, timeout_s: float) -> Answerer:
+    import httpx2
+
+    from bot.answering.http_provider import HttpAnswerer
+
+    if not url:
+        raise ValueError("provider 'http' needs LASTMILE_HTTP_URL")
+    # Redirects are not followed: a POST that is redirected is a misconfigured URL, said so.
+    client = httpx2.Client(timeout=timeout_s, follow_redirects=False)
+    return HttpAnswerer(client, url, token=token, model=model)

@@ -94,7 +94,7 @@ def model_step(
     """The provider call: in progress, complete (with how long it took) or error (why)."""
     title = (
         f"Asked {answerer.model}"
-        if answerer.grounding == "llm"
+        if answerer.grounding != "extractive"
         else "Wrote an answer from the passages"
     )
     output: str | None = None

@@ -12,9 +12,13 @@ from bot.answering.prompt import Prompt
 Clock = Callable[[], float]
 """Monotonic seconds; injected so latency and deadlines are testable."""
 
-Grounding = Literal["llm", "extractive"]
+Grounding = Literal["llm", "extractive", "service"]
+"""How an answer is made: a model over lastmile's passages, quotes of them (offline), or the
+company's own service (the `http` provider), which brings its own sources and may ignore ours."""
 
 MAX_QUESTION_CHARS = 4_000
+UNVERSIONED = "unversioned"
+"""The prompt version of an answer from a service that never said its version."""
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,15 @@ class VerifiedEntry:
 
 
 @dataclass(frozen=True)
+class Asker:
+    """Who asked and where: sent to the company's own service, which may personalise."""
+
+    user_id: str = ""
+    channel_id: str = ""
+    thread_ts: str = ""
+
+
+@dataclass(frozen=True)
 class AnswerRequest:
     """Everything a provider needs: the question, the thread so far and retrieved context."""
 
@@ -67,6 +80,25 @@ class AnswerRequest:
     history: tuple[Turn, ...]
     context: tuple[Passage, ...]
     prompt: Prompt
+    asker: Asker = field(default_factory=Asker)
+
+
+@dataclass(frozen=True)
+class AnswerFacts:
+    """What a service said about its own answer once the text was complete (`http` provider).
+
+    None means "not said": lastmile then uses its own estimate (confidence) or the provider's
+    defaults (model, version).
+    """
+
+    sources: tuple[Source, ...] = ()
+    confidence: float | None = None
+    model: str | None = None
+    version: str | None = None
+
+
+StreamItem = str | AnswerFacts
+"""What a provider yields: text chunks, then at most one `AnswerFacts`."""
 
 
 @dataclass(frozen=True)
@@ -95,8 +127,8 @@ class Answerer(Protocol):
     model: str
     grounding: Grounding
 
-    def stream(self, request: AnswerRequest, *, timeout_s: float) -> Iterator[str]:
-        """Yield the answer's text chunks in order."""
+    def stream(self, request: AnswerRequest, *, timeout_s: float) -> Iterator[StreamItem]:
+        """Yield the answer's text chunks in order (and, from a service, its facts last)."""
         ...
 
 

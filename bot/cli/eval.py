@@ -62,7 +62,8 @@ def eval_command(
         fail(f"lastmile eval: {error}")
     previous = _read_baseline(baseline) if baseline else None
     settings = load_settings()
-    if judge and settings.provider == "offline":
+    if judge and settings.provider in ("offline", "http"):
+        # The http provider is the company's assistant, not a general model to judge with.
         fail("lastmile eval: --judge needs a model: set ANTHROPIC_API_KEY or OPENAI_API_KEY.")
     runtime = build_runtime(settings)
     use_judge = runtime.answerer.grounding == "llm" if judge is None else judge

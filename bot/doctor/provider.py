@@ -41,6 +41,8 @@ _PROVIDERS = {
 
 def check_provider(settings: Settings, timeout_s: float = PROVIDER_TIMEOUT_S) -> Check:
     """Offline needs nothing; a model provider must accept the key within `timeout_s`."""
+    if settings.provider == "http":
+        return check_http_service(settings, timeout_s)
     if settings.provider not in _PROVIDERS:
         detail = "offline: answers quote the knowledge folder; no model, no key, no network"
         return ok(NAME, detail + " (set ANTHROPIC_API_KEY or OPENAI_API_KEY to use a model)")
@@ -118,3 +120,30 @@ def _code(error: Exception) -> str:
     if isinstance(inner, dict):
         return str(inner.get("code") or inner.get("type") or "")
     return ""
+
+
+def check_http_service(settings: Settings, timeout_s: float) -> Check:
+    """The company's service must be reachable and take the token: one GET, never a question.
+
+    The contract only defines POST, so any answer to a GET but 401/403 and 5xx (405 or 501
+    most often) shows the service is there; no question is sent, so its logs stay clean.
+    """
+    import httpx2
+
+    headers = {"Authorization": f"Bearer {settings.http_token}"} if settings.http_token else {}
+    where = settings.http_url
+    network = "Check the network (proxy, firewall, DNS) or LASTMILE_HTTP_URL."
+    try:
+        response = httpx2.get(where, headers=headers, timeout=timeout_s, follow_redirects=False)
+    except httpx2.TimeoutException:
+        return fail(NAME, f"the service at {where} did not answer within {timeout_s:g} s", network)
+    except httpx2.TransportError as error:
+        return fail(NAME, f"cannot reach the service at {where}: {type(error).__name__}", network)
+    status = response.status_code
+    if status in (401, 403):
+        detail = f"the service at {where} refused the token (HTTP {status})"
+        return fail(NAME, detail, "Set LASTMILE_HTTP_TOKEN to a token the service accepts.")
+    if status >= 500 and status != 501:  # 501: no GET handler, as Python's http.server says
+        detail = f"the service at {where} answered HTTP {status}"
+        return warn(NAME, detail, "Answers will fail until it is healthy; check its logs.")
+    return ok(NAME, f"http service at {where} is reachable (HTTP {status} to GET); contract v1")

@@ -8,6 +8,7 @@ from typing import Any
 
 from bot.answering import AnswerOutcome, QuestionRejected, VerifiedEntry, answer_question
 from bot.answering.core import EXTRACTIVE_PROMPT_VERSION
+from bot.answering.types import UNVERSIONED
 from bot.answering.verified_checks import default_checks
 from bot.eval.cases import EvalCase
 from bot.eval.judge import Judge
@@ -131,6 +132,8 @@ def replay(
     results = [replay_case(runtime, case, verified, judge) for case in cases]
     answerer = runtime.answerer
     version = runtime.prompt.version if answerer.grounding == "llm" else EXTRACTIVE_PROMPT_VERSION
+    if answerer.grounding == "service":  # the version the company's service reported
+        version = getattr(answerer, "last_version", None) or UNVERSIONED
     name = judge.name if judge is not None else ""
     return EvalReport(results, version, answerer.model, bool(verified), judge=name)
 
