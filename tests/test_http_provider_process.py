@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -18,7 +17,7 @@ from storage.models import Answer
 from tests.conftest import PROJECT_ROOT
 from tests.fakes import FakeSlackApi, payloads
 from tests.fakes.slack_app import stored_answers
-from tests.test_transport_cli import environment, linked_within, serving
+from tests.test_transport_cli import environment, linked_within, serving, within
 
 REFERENCE = PROJECT_ROOT / "examples" / "reference_service.py"
 VPN = (
@@ -58,10 +57,8 @@ def _answers(database_url: str) -> list[Answer]:
 def _feedback_within(database_url: str, answer_id: int, seconds: float) -> None:
     engine = make_engine(database_url)
     try:
-        store, deadline = Store(engine), time.monotonic() + seconds
-        while not store.feedback_for_answer(answer_id):
-            assert time.monotonic() < deadline, "the thumbs-down was never stored"
-            time.sleep(0.05)
+        store = Store(engine)
+        within(seconds, lambda: bool(store.feedback_for_answer(answer_id)), "the thumbs-down")
     finally:
         engine.dispose()
 

@@ -8,7 +8,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -238,12 +238,22 @@ def linked_within(database_url: str, channel: str, ts: str, *, seconds: float) -
     """Wait until the served process has linked its answer to the message at `ts`."""
     engine = make_engine(database_url)
     try:
-        store, deadline = Store(engine), time.monotonic() + seconds
-        while store.answer_by_message(channel, ts) is None:
-            assert time.monotonic() < deadline, "the answer was never linked to its message"
-            time.sleep(0.05)
+        store = Store(engine)
+
+        def linked() -> bool:
+            return store.answer_by_message(channel, ts) is not None
+
+        within(seconds, linked, "the answer's link to its message")
     finally:
         engine.dispose()
+
+
+def within(seconds: float, done: Callable[[], bool], what: str) -> None:
+    """Poll `done` until it holds; fail naming `what` after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while not done():
+        assert time.monotonic() < deadline, f"{what} never happened within {seconds:g} s"
+        time.sleep(0.05)
 
 
 def test_serve_hands_an_answer_to_the_owners_helpers_once(
