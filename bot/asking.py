@@ -136,7 +136,7 @@ def ask(
             answerer=runtime.answerer,
             knowledge=runtime.knowledge,
             verified=verified_entries(runtime),
-            verified_checks=default_checks(runtime.answerer),
+            verified_checks=default_checks(runtime.answerer, runtime.prompts["verified_match"]),
             prompt=runtime.prompt,
             on_chunk=sink.append,
             on_step=sink.step,

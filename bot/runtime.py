@@ -11,8 +11,9 @@ from datetime import datetime
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
-from bot.answering import Answerer, KnowledgeBase, Prompt, load_prompt, make_answerer
+from bot.answering import Answerer, KnowledgeBase, Prompt, make_answerer
 from bot.answering.knowledge import load_folder
+from bot.answering.prompt import load_prompts
 from bot.answering.reload import log_load
 from bot.clock import system_clock
 from bot.settings import Settings
@@ -36,6 +37,8 @@ class Runtime:
     instance_id: str = "lastmile"
     extras: dict[str, object] = field(default_factory=dict)
     workspace: WorkspaceConfig = field(default_factory=default_workspace_config)
+    prompts: dict[str, Prompt] = field(default_factory=load_prompts)
+    """Every prompt by name (LASTMILE_PROMPTS_DIR over the packaged ones); `prompt` is "answer"."""
 
 
 def build_runtime(
@@ -55,12 +58,14 @@ def build_runtime(
     knowledge = load_folder(settings.knowledge_dir)
     if settings.knowledge_dir is not None:
         log_load(knowledge, settings.knowledge_dir)
+    prompts = load_prompts(settings.prompts_dir)
     return Runtime(
         settings=settings,
         store=Store(engine, clock=clock),
         answerer=answerer_from_settings(settings),
         knowledge=knowledge.knowledge,
-        prompt=load_prompt(),
+        prompt=prompts["answer"],
+        prompts=prompts,
         clock=clock,
         instance_id=instance_id,
         workspace=workspace_from_settings(settings),

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from croniter import CroniterBadDateError, croniter
 from dotenv import dotenv_values
 
+from bot.answering.prompt import PROMPT_NAMES, PromptFileError, read_prompt_file
 from bot.owners.ids import user_id_problem
 from bot.vocabulary import PROVIDERS
 from bot.workspace import WorkspaceFileError, load_workspace_file
@@ -83,6 +84,7 @@ class Settings:
     workers: int = DEFAULT_WORKERS
     database_wait_s: float = DEFAULT_DATABASE_WAIT_S
     spool_dir: Path | None = None  # feedback kept while the database is down; None: beside it
+    prompts_dir: Path | None = None  # the company's prompt files over the packaged ones
     workspace_file: Path | None = None  # greeting, prompts, per-channel rules (bot/workspace)
 
     @classmethod
@@ -152,6 +154,7 @@ class _Reader:
             knowledge_dir=self._directory("LASTMILE_KNOWLEDGE_DIR"),
             owners_file=self._file("LASTMILE_OWNERS_FILE"),
             workspace_file=self._workspace_file(),
+            prompts_dir=self._prompts_dir(),
             digest_schedule=self._schedule(),
             timezone=self._timezone(),
             log_level=self._log_level(),
@@ -240,6 +243,18 @@ class _Reader:
         if not path.is_file():
             self.problems.append(f"{name}={value!r} does not exist.")
         return path
+
+    def _prompts_dir(self) -> Path | None:
+        folder = self._directory("LASTMILE_PROMPTS_DIR")
+        if folder is not None and folder.is_dir():
+            for name in PROMPT_NAMES:
+                path = folder / f"{name}.md"
+                if path.is_file():
+                    try:
+                        read_prompt_file(path)
+                    except PromptFileError as error:
+                        self.problems.append(f"LASTMILE_PROMPTS_DIR: {error}.")
+        return folder
 
     def _workspace_file(self) -> Path | None:
         path = self._file("LASTMILE_WORKSPACE_FILE")

@@ -160,7 +160,7 @@ def test_a_healthy_setup_passes_every_check(deployment: tuple[Path, dict[str, Re
     root, reports = deployment
     report = reports["healthy"]
     assert report.returncode == 0, report.stdout
-    assert report.lines[-1] == "0 failed, 0 warning(s), 12 ok"
+    assert report.lines[-1] == "0 failed, 0 warning(s), 13 ok"
     assert all(line.startswith("[ok  ]") for line in report.lines[:-1]), report.stdout
     assert f"[ok  ] database: {root}/lastmile.db: reachable, schema up to date" in report.lines
     assert "[ok  ] slack token: bot UBOT (lastmile) in Example" in report.lines

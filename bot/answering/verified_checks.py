@@ -85,8 +85,10 @@ class LlmCheck:
         timeout_s: float = LLM_TIMEOUT_S,
         max_calls: int = 1,
         clock: Clock = time.monotonic,
+        prompt: Prompt | None = None,
     ) -> None:
         self.answerer = answerer
+        self.prompt = prompt
         self.timeout_s = timeout_s
         self.calls_left = max_calls  # the ask path builds one check per question: one call
         self.clock = clock
@@ -99,7 +101,8 @@ class LlmCheck:
         from bot.llm_tasks import complete  # bot.llm_tasks imports answering: import when used
 
         items = [("approved wording", w) for w in wordings[:MAX_WORDINGS]]
-        reply = complete(self.answerer, _prompt(), question, timeout_s=self.timeout_s,
+        prompt = self.prompt or _prompt()
+        reply = complete(self.answerer, prompt, question, timeout_s=self.timeout_s,
                          items=items, clock=self.clock)  # fmt: skip
         word = (reply or "").strip().split()[:1]
         verdict = (
@@ -115,12 +118,12 @@ def _prompt() -> Prompt:
     return load_prompt("verified_match")
 
 
-def default_checks(answerer: Answerer) -> tuple[MatchCheck, ...]:
+def default_checks(answerer: Answerer, prompt: Prompt | None = None) -> tuple[MatchCheck, ...]:
     """The checks a running bot uses: semantic when installed, the model when it is one."""
     checks: list[MatchCheck] = []
     semantic = semantic_check()
     if semantic is not None:
         checks.append(semantic)
     if answerer.grounding == "llm":
-        checks.append(LlmCheck(answerer))
+        checks.append(LlmCheck(answerer, prompt=prompt))
     return tuple(checks)

@@ -80,12 +80,14 @@ def _preview(
     from rich.markdown import Markdown
 
     from bot.answering.knowledge import load_folder
+    from bot.answering.prompt import load_prompt
     from bot.digest.knowledge_to_fix import knowledge_dates
     from bot.digest.labeling import theme_labeler
     from bot.runtime import answerer_from_settings
 
     console = Console()
-    labeler = theme_labeler(answerer_from_settings(settings))  # None offline: key-term labels
+    prompt = load_prompt("theme_label", settings.prompts_dir)
+    labeler = theme_labeler(answerer_from_settings(settings), prompt)  # None offline: key terms
     owners = _owners(store, owner)
     passages = load_folder(settings.knowledge_dir).knowledge.passages
     dates = knowledge_dates(passages, settings.stale_after_days)  # marks stale pages

@@ -67,7 +67,15 @@ def eval_command(
         fail("lastmile eval: --judge needs a model: set ANTHROPIC_API_KEY or OPENAI_API_KEY.")
     runtime = build_runtime(settings)
     use_judge = runtime.answerer.grounding == "llm" if judge is None else judge
-    judge_with = Judge(runtime.answerer, timeout_s=settings.answer_timeout_s) if use_judge else None
+    judge_with = (
+        Judge(
+            runtime.answerer,
+            timeout_s=settings.answer_timeout_s,
+            prompt=runtime.prompts["eval_judge"],
+        )
+        if use_judge
+        else None
+    )
     try:
         verified = [] if no_verified else verified_entries(runtime)
         report = replay(runtime, cases, verified, judge_with)

@@ -156,7 +156,8 @@ def fix_judge(runtime: Runtime) -> Judge | None:
     """The eval's LLM judge when a model answers (as `lastmile eval` decides); None offline."""
     if runtime.answerer.grounding != "llm":
         return None
-    return Judge(runtime.answerer, timeout_s=runtime.settings.answer_timeout_s)
+    timeout_s, prompt = runtime.settings.answer_timeout_s, runtime.prompts["eval_judge"]
+    return Judge(runtime.answerer, timeout_s=timeout_s, prompt=prompt)
 
 
 def check_fix(

@@ -88,6 +88,6 @@ def label_items(key_terms: Sequence[str], examples: Sequence[str]) -> list[tuple
     return items
 
 
-def theme_labeler(answerer: Answerer) -> ThemeLabeler | None:
-    """A labeler when answers come from a model (anthropic, openai); None offline."""
-    return ThemeLabeler(answerer) if answerer.grounding == "llm" else None
+def theme_labeler(answerer: Answerer, prompt: Prompt | None = None) -> ThemeLabeler | None:
+    """A labeler when answers come from a model (anthropic, openai); None offline or a service."""
+    return ThemeLabeler(answerer, prompt=prompt) if answerer.grounding == "llm" else None

@@ -10,6 +10,7 @@ from bot.doctor.config import CONFIG_FIX, Reading, check_configuration
 from bot.doctor.database import DatabaseState, inspect_database
 from bot.doctor.digest import Recipient, check_owners, check_schedule
 from bot.doctor.knowledge import check_knowledge
+from bot.doctor.prompts import check_prompts
 from bot.doctor.provider import PROVIDER_TIMEOUT_S, check_provider
 from bot.doctor.report import Check, fail, guarded, unexpected
 from bot.doctor.workspace import check_messaging_experience, check_workspace_file
@@ -20,13 +21,17 @@ SlackChecks = Callable[[Settings], list[Check]]
 
 # The variables whose invalid value a check reports as its own line.
 DATABASE = ("DATABASE_URL",)
-PROVIDER = ("LASTMILE_PROVIDER", "ANTHROPIC_API_KEY", "OPENAI_API_KEY", "LASTMILE_MODEL")
+PROVIDER = (
+    "LASTMILE_PROVIDER", "ANTHROPIC_API_KEY", "OPENAI_API_KEY", "LASTMILE_MODEL",
+    "LASTMILE_HTTP_URL",
+)  # fmt: skip
 SLACK = ("SLACK_API_URL", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET")
 KNOWLEDGE = ("LASTMILE_KNOWLEDGE_DIR",)
+PROMPTS = ("LASTMILE_PROMPTS_DIR",)
 OWNERS = ("LASTMILE_OWNERS_FILE",)
 WORKSPACE = ("LASTMILE_WORKSPACE_FILE",)
 SCHEDULE = ("LASTMILE_DIGEST_SCHEDULE", "LASTMILE_TIMEZONE")
-REPORTED = {*DATABASE, *PROVIDER, *SLACK, *KNOWLEDGE, *OWNERS, *SCHEDULE, *WORKSPACE}
+REPORTED = {*DATABASE, *PROVIDER, *SLACK, *KNOWLEDGE, *PROMPTS, *OWNERS, *SCHEDULE, *WORKSPACE}
 
 
 def run_checks(
@@ -62,6 +67,7 @@ def run_checks(
         check_messaging_experience(database.assistant_pane_seen),
         *_unless(reading, "workspace", WORKSPACE, lambda: [check_workspace_file(settings)]),
         *guarded("knowledge", knowledge),
+        *_unless(reading, "prompts", PROMPTS, lambda: check_prompts(settings)),
         *owners,
         *_unless(reading, "digest", SCHEDULE, schedule),
     ]

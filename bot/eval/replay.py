@@ -71,7 +71,8 @@ def replay_question(runtime: Runtime, question: str, verified: Sequence[Verified
             answerer=runtime.answerer,
             knowledge=runtime.knowledge,
             verified=verified,
-            verified_checks=default_checks(runtime.answerer),  # as the live path matches
+            # as the live path matches
+            verified_checks=default_checks(runtime.answerer, runtime.prompts["verified_match"]),
             prompt=runtime.prompt,
             on_chunk=lambda chunk: None,
             deadline_s=runtime.settings.answer_timeout_s,

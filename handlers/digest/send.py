@@ -29,6 +29,6 @@ def send_digests(
     poster = SlackPoster(client, chart=chart)
     return deliver_all(
         runtime.store, poster, period, instance_id=runtime.instance_id, clusterer=clusterer,
-        labeler=theme_labeler(runtime.answerer),
+        labeler=theme_labeler(runtime.answerer, runtime.prompts["theme_label"]),
         knowledge=knowledge_dates(runtime.knowledge.passages, runtime.settings.stale_after_days),
     )  # fmt: skip
