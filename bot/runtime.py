@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
 from bot.answering import Answerer, KnowledgeBase, Prompt, make_answerer
-from bot.answering.knowledge import load_folder
+from bot.answering.knowledge import ParsedFiles, load_folder
 from bot.answering.prompt import load_prompts
 from bot.answering.reload import log_load
 from bot.clock import system_clock
@@ -37,6 +37,8 @@ class Runtime:
     instance_id: str = "lastmile"
     extras: dict[str, object] = field(default_factory=dict)
     workspace: WorkspaceConfig = field(default_factory=default_workspace_config)
+    parsed_files: ParsedFiles = field(default_factory=ParsedFiles)
+    """The knowledge files as last parsed: a reload parses only the changed ones."""
     prompts: dict[str, Prompt] = field(default_factory=load_prompts)
     """Every prompt by name (LASTMILE_PROMPTS_DIR over the packaged ones); `prompt` is "answer"."""
 
@@ -55,7 +57,8 @@ def build_runtime(
     """
     engine = make_engine(settings.database_url)
     upgrade_when_reachable(engine, wait_for_database_s)
-    knowledge = load_folder(settings.knowledge_dir)
+    parsed_files = ParsedFiles()
+    knowledge = load_folder(settings.knowledge_dir, parsed_files)
     if settings.knowledge_dir is not None:
         log_load(knowledge, settings.knowledge_dir)
     prompts = load_prompts(settings.prompts_dir)
@@ -64,6 +67,7 @@ def build_runtime(
         store=Store(engine, clock=clock),
         answerer=answerer_from_settings(settings),
         knowledge=knowledge.knowledge,
+        parsed_files=parsed_files,
         prompt=prompts["answer"],
         prompts=prompts,
         clock=clock,

@@ -23,7 +23,7 @@ def plain(text: str) -> str:
 def task_chunk(step: AnswerStep, *, status: str | None = None) -> TaskUpdateChunk:
     """The chunk showing `step` (with `status` instead of its own, e.g. "error" on abort)."""
     sources = [
-        UrlSourceElement(url=source.url, text=plain(source.title))
+        UrlSourceElement(url=source.url, text=plain(source.label))
         for source in step.sources
         if source.url and source.url.startswith(("https://", "http://"))
     ]

@@ -35,7 +35,7 @@ def knowledge(tmp_path: Path) -> KnowledgeBase:
         path = tmp_path / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
-    (tmp_path / "notes.txt").write_text("VPN VPN VPN password")  # not Markdown: ignored
+    (tmp_path / "notes.csv").write_text("VPN VPN VPN password")  # no knowledge format: ignored
     return KnowledgeBase.load(tmp_path)
 
 
@@ -54,7 +54,7 @@ def test_passages_keep_title_path_and_heading(knowledge: KnowledgeBase) -> None:
     assert by_path[("hr/leave.md", "")].title == "Leave policy"
     assert by_path[("hr/leave.md", "")].url == "https://wiki.example/leave"
     assert by_path[("finance/expenses.md", "")].title == "Expenses"
-    assert not any(p.path == "notes.txt" for p in knowledge.passages)
+    assert not any(p.path == "notes.csv" for p in knowledge.passages)
     assert not any("not a heading" in p.heading for p in knowledge.passages)
 
 

@@ -113,3 +113,21 @@ def test_a_full_digest_stays_within_slacks_limits() -> None:
     assert all(len(_text(block)) <= 3000 for block in blocks)
     assert any(_text(block).startswith("*Last week's fixes*") for block in blocks)
     assert "*REGRESSED*" in str(blocks)
+
+
+@pytest.mark.parametrize(
+    ("owner", "shown"),
+    [
+        ("U0HR", ", page owner <@U0HR>"),  # a Slack user id shows as the person
+        ("<!channel> HR team", ", page owner &lt;!channel&gt; HR team"),  # text never pings
+    ],
+)
+def test_the_knowledge_line_names_the_pages_owner_from_its_metadata(owner: str, shown: str) -> None:
+    digest = Digest(
+        owner_id=1, owner_name="People", owner_slack_id="U0OWNER1", period=parse_week("2026-W46"),
+        counts=Counts(), previous=Counts(), failures=3,
+        knowledge=(DocumentToFix(HANDBOOK, 3, 4, owner=owner),),
+    )  # fmt: skip
+    blocks = [block.to_dict() for block in digest_blocks(digest, lambda c, t: "https://x")]
+    [section] = [b for b in blocks if _text(b).startswith("*Knowledge to fix*")]
+    assert f"• `{HANDBOOK}`{shown}: 3 failed answers cited it" in _text(section)

@@ -195,13 +195,15 @@ def test_a_missing_sqlite_file_is_not_created(deployment: tuple[Path, dict[str, 
 FAILURES = {
     "no-knowledge-folder": (
         "[FAIL] knowledge: LASTMILE_KNOWLEDGE_DIR is not set, so answers have no pages to stand on"
-        "\n       -> Set LASTMILE_KNOWLEDGE_DIR to a folder of the Markdown (.md) pages employees"
-        " ask about: policies, how-tos, FAQs."
+        "\n       -> Set LASTMILE_KNOWLEDGE_DIR to a folder of the pages employees ask about"
+        " (policies, how-tos, FAQs) as Markdown (.md), plain text (.txt), HTML (.html) or PDF"
+        " (.pdf)."
     ),
     "empty-knowledge-folder": (
-        "[FAIL] knowledge: {root}/empty holds no Markdown documents (*.md, sub-folders included)"
-        "\n       -> Put the Markdown (.md) pages employees ask about: policies, how-tos, FAQs in"
-        " {root}/empty."
+        "[FAIL] knowledge: {root}/empty holds no Markdown (.md), plain text (.txt), HTML (.html)"
+        " or PDF (.pdf) documents (sub-folders included)"
+        "\n       -> Put the pages employees ask about (policies, how-tos, FAQs) as Markdown (.md),"
+        " plain text (.txt), HTML (.html) or PDF (.pdf) in {root}/empty."
     ),
     "bad-owners-file": (
         "[FAIL] owners file: {root}/bad.toml:5: owner #1 'People team': unknown key 'chanels'; "

@@ -152,7 +152,7 @@ def test_unreadable_knowledge_files_are_a_warning_naming_them(tmp_path: Path) ->
     assert _lines(check_knowledge(tmp_path)) == [
         f"[ok  ] knowledge: {tmp_path}: 1 document(s), 1 passage(s)",
         "[warn] knowledge: 1 file(s) skipped (latin1.md: not UTF-8 text (bad byte at offset 5))",
-        "       -> Save them as UTF-8 Markdown text; the rest is used.",
+        "       -> Save them as UTF-8 text, HTML or a PDF with a text layer; the rest is used.",
     ]
 
 

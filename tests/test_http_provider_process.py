@@ -46,7 +46,8 @@ def reference_service(knowledge: Path) -> Iterator[str]:
             proc.stdout.close()
 
 
-def _answers(database_url: str) -> list[Answer]:
+def stored_answers_at(database_url: str) -> list[Answer]:
+    """The answers stored in the database at `database_url`."""
     engine = make_engine(database_url)
     try:
         return stored_answers(Store(engine))
@@ -54,13 +55,28 @@ def _answers(database_url: str) -> list[Answer]:
         engine.dispose()
 
 
-def _feedback_within(database_url: str, answer_id: int, seconds: float) -> None:
+def feedback_within(database_url: str, answer_id: int, seconds: float) -> None:
+    """Wait until the answer has feedback stored."""
     engine = make_engine(database_url)
     try:
         store = Store(engine)
         within(seconds, lambda: bool(store.feedback_for_answer(answer_id)), "the thumbs-down")
     finally:
         engine.dispose()
+
+
+def markdown_digest(database_url: str, slack: FakeSlackApi, cwd: Path, **extra: str) -> str:
+    """`lastmile digest --markdown` of this week, run as its own process; the file's text."""
+    week = datetime.now(UTC).strftime("%G-W%V")
+    out = cwd / "digest.md"
+    code = "from bot.cli import main; main()"
+    done = subprocess.run(
+        [sys.executable, "-c", code, "digest", "--week", week, "--markdown", str(out)],
+        env=environment(database_url, slack, **extra), cwd=cwd, capture_output=True, text=True,
+        timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return out.read_text(encoding="utf-8")
 
 
 def test_serve_answers_from_the_reference_service_and_the_digest_rates_its_version(
@@ -83,11 +99,11 @@ def test_serve_answers_from_the_reference_service_and_the_digest_rates_its_versi
             [stopped] = slack.wait_for("chat.stopStream")
             answer_ts = str(stopped.params["ts"])
             linked_within(database_url, "D111", answer_ts, seconds=20)
-            [answer] = _answers(database_url)
+            [answer] = stored_answers_at(database_url)
             assert answer.id is not None
             reaction = payloads.reaction_added("-1", item_ts=answer_ts, item_channel="D111")
             assert sender.send_event(reaction).status == 200
-            _feedback_within(database_url, answer.id, seconds=20)
+            feedback_within(database_url, answer.id, seconds=20)
     # What the service streamed is what Slack shows, with its source linked.
     assert len(slack.calls_to("chat.startStream")) == 1
     final = slack.messages("D111", thread_ts=str(question["event"]["ts"]))[-1]
@@ -97,16 +113,9 @@ def test_serve_answers_from_the_reference_service_and_the_digest_rates_its_versi
         "http", "keyword-overlap", "reference-1",
     )  # fmt: skip
     assert answer.sources[0]["url"] == "https://wiki.example.com/vpn.md"
-    week = datetime.now(UTC).strftime("%G-W%V")
-    out = tmp_path / "digest.md"
-    env = environment(database_url, slack, LASTMILE_OWNERS_FILE=str(owners))
-    env |= {"LASTMILE_PROVIDER": "http", "LASTMILE_HTTP_URL": "http://127.0.0.1:9/answer"}
-    code = "from bot.cli import main; main()"
-    done = subprocess.run(
-        [sys.executable, "-c", code, "digest", "--week", week, "--markdown", str(out)],
-        env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120,
+    digest = markdown_digest(
+        database_url, slack, tmp_path, LASTMILE_OWNERS_FILE=str(owners),
+        LASTMILE_PROVIDER="http", LASTMILE_HTTP_URL="http://127.0.0.1:9/answer",
     )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    digest = out.read_text(encoding="utf-8")
     assert "how do I reset my VPN password?" in digest
     assert "| reference-1 | keyword-overlap | 1 " in digest  # rates by the service's version

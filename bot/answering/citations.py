@@ -67,7 +67,7 @@ class CitationNumbers:
         passage = self.context[n - 1]
         if passage.path not in self._numbers:
             self._numbers[passage.path] = len(self._numbers) + 1
-            self.sources.append(Source(passage.title, passage.path, passage.url))
+            self.sources.append(Source.of(passage))
         return f"[{self._numbers[passage.path]}]"
 
 

@@ -79,5 +79,5 @@ def listed_sources(
         return cited
     sources: dict[str, Source] = {}
     for passage in context:
-        sources.setdefault(passage.path, Source(passage.title, passage.path, passage.url))
+        sources.setdefault(passage.path, Source.of(passage))
     return list(sources.values())

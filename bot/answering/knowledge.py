@@ -1,4 +1,5 @@
-"""The knowledge base: Markdown passages searched with BM25 (Okapi, k1=1.2, b=0.75).
+"""The knowledge base: passages of Markdown, text, HTML and PDF files, searched with BM25
+(Okapi, k1=1.2, b=0.75).
 
 Passages and questions go through the same light stemmer (bot/answering/stem.py); questions also
 get workplace synonyms (bot/answering/synonyms.py). Ranking is BM25 over question *concepts* (a
@@ -12,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.answering.markdown import read_passages
+from bot.answering.documents import knowledge_files, read_document
 from bot.answering.stem import terms
 from bot.answering.synonyms import SYNONYM_CREDIT, Concept, concepts
 from bot.answering.types import Passage
@@ -46,32 +47,61 @@ class KnowledgeLoad:
         return self.knowledge.documents
 
 
-def markdown_files(folder: Path) -> list[Path]:
-    """Every `*.md` file under `folder`, recursively, in a stable order; hidden ones skipped.
+class ParsedFiles:
+    """Each file's passages (or why it broke), kept by its modification time and size, so a
+    reload parses only the files that changed (a folder of PDFs takes seconds to parse whole)."""
 
-    Hidden folders hold copies, not pages: a Kubernetes ConfigMap mount keeps each file in a
-    dated `..2026_…` folder beside the symlink that names it, and editors and git leave theirs.
+    def __init__(self) -> None:
+        self._parsed: dict[Path, tuple[tuple[int, int], list[Passage] | BrokenFile]] = {}
+        self.parses = 0  # files actually parsed, for the bench and tests
+
+    def read(self, path: Path, folder: Path) -> list[Passage] | BrokenFile:
+        """The file's passages, parsed again only when it changed since the last read."""
+        try:
+            stat = path.stat()
+        except OSError as error:
+            return _broken(path, folder, error)
+        key = (stat.st_mtime_ns, stat.st_size)
+        known = self._parsed.get(path)
+        if known is not None and known[0] == key:
+            return known[1]
+        self.parses += 1
+        try:
+            result: list[Passage] | BrokenFile = read_document(path, folder)
+        except (OSError, ValueError) as error:
+            result = _broken(path, folder, error)
+        self._parsed[path] = (key, result)
+        return result
+
+    def keep_only(self, paths: set[Path]) -> None:
+        """Forget removed files."""
+        for gone in self._parsed.keys() - paths:
+            del self._parsed[gone]
+
+
+def _broken(path: Path, folder: Path, error: OSError | ValueError) -> BrokenFile:
+    reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+    return BrokenFile(path.relative_to(folder).as_posix(), str(reason))
+
+
+def load_folder(folder: Path | None, parsed: ParsedFiles | None = None) -> KnowledgeLoad:
+    """Read every knowledge file; a broken one is skipped and named, the rest still load.
+
+    With `parsed` (kept between calls), an unchanged file is not parsed again.
     """
-    return sorted(
-        path
-        for path in folder.rglob("*.md")
-        if path.is_file()
-        and not any(part.startswith(".") for part in path.relative_to(folder).parts)
-    )
-
-
-def load_folder(folder: Path | None) -> KnowledgeLoad:
-    """Read every Markdown file; a broken one is skipped and named, the rest still load."""
     if folder is None or not folder.is_dir():
         return KnowledgeLoad(KnowledgeBase([]), ())
+    parsed = parsed if parsed is not None else ParsedFiles()
     passages: list[Passage] = []
     broken: list[BrokenFile] = []
-    for path in markdown_files(folder):
-        try:
-            passages.extend(read_passages(path, folder))
-        except (OSError, ValueError) as error:
-            reason = error.strerror if isinstance(error, OSError) and error.strerror else error
-            broken.append(BrokenFile(path.relative_to(folder).as_posix(), str(reason)))
+    files = knowledge_files(folder)
+    for path in files:
+        result = parsed.read(path, folder)
+        if isinstance(result, BrokenFile):
+            broken.append(result)
+        else:
+            passages.extend(result)
+    parsed.keep_only(set(files))
     return KnowledgeLoad(KnowledgeBase(passages), tuple(broken))
 
 
@@ -100,7 +130,7 @@ class KnowledgeBase:
 
     @classmethod
     def load(cls, folder: Path | None) -> KnowledgeBase:
-        """Read every `*.md` under `folder`, recursively; None or a missing folder: no passages."""
+        """Every knowledge file under `folder`, recursively; None or a missing folder: none."""
         return load_folder(folder).knowledge
 
     @property

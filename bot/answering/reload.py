@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.answering.knowledge import KnowledgeLoad, load_folder, markdown_files
+from bot.answering.documents import knowledge_files
+from bot.answering.knowledge import KnowledgeLoad, load_folder
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
@@ -23,11 +24,11 @@ Fingerprint = dict[str, tuple[int, int]]
 
 
 def fingerprint(folder: Path) -> Fingerprint:
-    """Each Markdown file's (mtime in ns, size), keyed by its path relative to `folder`."""
+    """Each knowledge file's (mtime in ns, size), keyed by its path relative to `folder`."""
     if not folder.is_dir():
         return {}
     found: Fingerprint = {}
-    for path in markdown_files(folder):
+    for path in knowledge_files(folder):
         try:
             stat = path.stat()
         except OSError:  # removed between the listing and the stat: seen at the next look
@@ -85,7 +86,7 @@ class KnowledgeWatcher:
         if now == self.seen:
             return
         change = KnowledgeChange.between(self.seen, now)
-        load = load_folder(self.folder)
+        load = load_folder(self.folder, self.runtime.parsed_files)
         self.runtime.knowledge = load.knowledge
         self.seen = now
         self.reloads += 1

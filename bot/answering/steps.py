@@ -65,7 +65,7 @@ def search_step(hits: Sequence[Hit]) -> AnswerStep:
     documents: dict[str, Source] = {}
     for hit in hits:
         passage = hit.passage
-        documents.setdefault(passage.path, Source(passage.title, passage.path, passage.url))
+        documents.setdefault(passage.path, Source.of(passage))
     found = list(documents.values())
     passages = "passage" if len(hits) == 1 else "passages"
     files = "document" if len(found) == 1 else "documents"

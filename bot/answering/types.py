@@ -37,8 +37,10 @@ class Passage:
     path: str
     heading: str
     text: str
-    url: str | None = None
-    updated: str | None = None  # the page's `updated:` front matter, as written (digest: stale)
+    url: str | None = None  # a PDF page's carries its `#page=N` anchor
+    updated: str | None = None  # the page's `updated:` metadata, as written (digest: stale)
+    owner: str | None = None  # the page's `owner:` metadata (digest: Knowledge to fix)
+    page: int | None = None  # a PDF passage's page number, from 1
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,17 @@ class Source:
     title: str
     path: str
     url: str | None = None
+    page: int | None = None  # the cited PDF page
+
+    @property
+    def label(self) -> str:
+        """Its title, with the page for a PDF: "Travel policy, p. 4"."""
+        return self.title if self.page is None else f"{self.title}, p. {self.page}"
+
+    @staticmethod
+    def of(passage: Passage) -> Source:
+        """The source a passage is cited as."""
+        return Source(passage.title, passage.path, passage.url, passage.page)
 
 
 @dataclass(frozen=True)

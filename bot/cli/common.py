@@ -59,6 +59,8 @@ QUIET_LOGGERS = {
     "markdown_it": logging.WARNING,
     "matplotlib": logging.WARNING,
     "PIL": logging.WARNING,
+    # A damaged PDF gives a warning per object; lastmile names the skipped file once.
+    "pypdf": logging.ERROR,
 }
 
 

@@ -3,7 +3,8 @@
 For each page: the failed answers that cited it, and the share of the page's citations (the
 owner's answers of the week that cited it, plus the failed ones) that failed, so an owner fixes
 the page, not only the answer. A page whose `updated:` front matter is older than
-`LASTMILE_STALE_AFTER_DAYS` at the end of the week is marked stale.
+`LASTMILE_STALE_AFTER_DAYS` at the end of the week is marked stale; a page whose metadata names
+an `owner` shows it, so the theme's owner knows who can change the page.
 """
 
 from __future__ import annotations
@@ -20,10 +21,12 @@ TOP_DOCUMENTS = 5
 
 @dataclass(frozen=True)
 class KnowledgeDates:
-    """When each knowledge page says it was last updated, and when that makes it stale."""
+    """When each knowledge page says it was last updated (and when that makes it stale), and
+    who its metadata names as its owner."""
 
     updated: Mapping[str, date] = field(default_factory=dict)
     stale_after_days: int = DEFAULT_STALE_AFTER_DAYS
+    owners: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,7 @@ class DocumentToFix:
     cited: int  # the owner's answers that cited it (failed ones included)
     updated: date | None = None
     stale: bool = False
+    owner: str | None = None  # the page's `owner:` metadata: who can fix the page itself
 
     @property
     def failed_share(self) -> float:
@@ -45,14 +49,18 @@ class DocumentToFix:
 def knowledge_dates(
     passages: Iterable[Passage], stale_after_days: int = DEFAULT_STALE_AFTER_DAYS
 ) -> KnowledgeDates:
-    """Each page's `updated:` date, read from the loaded knowledge (unreadable dates skipped)."""
+    """Each page's `updated:` date and `owner:`, read from the loaded knowledge (unreadable
+    dates skipped)."""
     updated: dict[str, date] = {}
+    owners: dict[str, str] = {}
     for passage in passages:
+        if passage.owner:
+            owners.setdefault(passage.path, passage.owner)
         if passage.updated and passage.path not in updated:
             when = parse_updated(passage.updated)
             if when is not None:
                 updated[passage.path] = when
-    return KnowledgeDates(updated, stale_after_days)
+    return KnowledgeDates(updated, stale_after_days, owners)
 
 
 def parse_updated(text: str) -> date | None:
@@ -87,6 +95,7 @@ def documents_to_fix(
                 cited=len(answers | cited_this_week.get(path, set())),
                 updated=updated,
                 stale=updated is not None and updated < stale_before,
+                owner=dates.owners.get(path),
             )
         )
     documents.sort(key=lambda d: (-d.failed, -d.failed_share, d.path))

@@ -121,7 +121,7 @@ def _knowledge(digest: Digest) -> list[str]:
               "|---|---:|---:|"]  # fmt: skip
     for doc in digest.knowledge:
         lines.append(
-            f"| `{_code(doc.path)}`{_stale(doc)} | {doc.failed} "
+            f"| `{_code(doc.path)}`{_stale(doc)}{_page_owner(doc)} | {doc.failed} "
             f"| {doc.failed_share:.0%} ({doc.failed} of {doc.cited}) |"
         )
     return lines
@@ -131,6 +131,10 @@ def _stale(doc: DocumentToFix) -> str:
     if doc.stale and doc.updated:
         return f" ⚠️ stale: updated {doc.updated:%d %b %Y}"
     return f" (updated {doc.updated:%d %b %Y})" if doc.updated else ""
+
+
+def _page_owner(doc: DocumentToFix) -> str:
+    return f", owner {_md(doc.owner, 60)}" if doc.owner else ""
 
 
 def _past_fixes(digest: Digest) -> list[str]:

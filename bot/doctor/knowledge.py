@@ -1,14 +1,15 @@
-"""The knowledge check: the folder exists and holds Markdown the bot can ground answers in."""
+"""The knowledge check: the folder exists and holds documents the bot can ground answers in."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from bot.answering.knowledge import BrokenFile, load_folder, markdown_files
+from bot.answering.documents import FORMATS, knowledge_files
+from bot.answering.knowledge import BrokenFile, load_folder
 from bot.doctor.report import Check, fail, ok, warn
 
 NAME = "knowledge"
-PAGES = "the Markdown (.md) pages employees ask about: policies, how-tos, FAQs"
+PAGES = f"the pages employees ask about (policies, how-tos, FAQs) as {FORMATS}"
 
 
 def check_knowledge(folder: Path | None, problem: str | None = None) -> list[Check]:
@@ -21,20 +22,21 @@ def check_knowledge(folder: Path | None, problem: str | None = None) -> list[Che
         return [fail(NAME, detail, f"Set LASTMILE_KNOWLEDGE_DIR to a folder of {PAGES}.")]
     if not folder.is_dir():
         return [fail(NAME, f"{folder} is not a folder", f"Create it with {PAGES}.")]
-    files = markdown_files(folder)
+    files = knowledge_files(folder)
     if not files:
-        detail = f"{folder} holds no Markdown documents (*.md, sub-folders included)"
+        detail = f"{folder} holds no {FORMATS} documents (sub-folders included)"
         return [fail(NAME, detail, f"Put {PAGES} in {folder}.")]
     loaded = load_folder(folder)
     skipped = _skipped(loaded.broken)
     if not loaded.knowledge.passages:
-        detail = f"none of the {len(files)} .md file(s) in {folder} gave any text{skipped}"
-        return [fail(NAME, detail, "Save the pages as UTF-8 Markdown text with some content.")]
+        detail = f"none of the {len(files)} file(s) in {folder} gave any text{skipped}"
+        return [fail(NAME, detail, f"Save the pages as {FORMATS}, with some text.")]
     count = len(loaded.knowledge.passages)
     checks = [ok(NAME, f"{folder}: {loaded.documents} document(s), {count} passage(s)")]
     if loaded.broken:
         detail = f"{len(loaded.broken)} file(s) skipped{skipped}"
-        checks.append(warn(NAME, detail, "Save them as UTF-8 Markdown text; the rest is used."))
+        fix = "Save them as UTF-8 text, HTML or a PDF with a text layer; the rest is used."
+        checks.append(warn(NAME, detail, fix))
     return checks
 
 

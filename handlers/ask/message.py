@@ -56,7 +56,7 @@ def _safe_cut(text: str, limit: int) -> int:
 
 def source_link(source: Source) -> str:
     """A source's title, linked when its url is a plain http(s) address."""
-    title = escape(source.title)
+    title = escape(source.label)
     if source.url and _SAFE_URL.match(source.url):
         return f"<{source.url}|{title}>"
     return title

@@ -35,6 +35,7 @@ from bot.digest.wording import (
     themes_text,
 )
 from bot.mrkdwn import escape, truncate
+from bot.owners.ids import is_user_id
 from bot.vocabulary import ActionId
 from handlers.digest.split import lines_within
 from handlers.digest.theme_actions import theme_actions
@@ -150,11 +151,18 @@ def _knowledge(digest: Digest) -> SectionBlock:
         if doc.updated and not doc.stale:
             stale = f" (updated {doc.updated:%d %b %Y})"
         lines.append(
-            f"• `{_line(doc.path, 120)}`{stale}: {doc.failed} failed "
+            f"• `{_line(doc.path, 120)}`{stale}{_page_owner(doc.owner)}: {doc.failed} failed "
             f"{'answer' if doc.failed == 1 else 'answers'} cited it, "
             f"{doc.failed_share:.0%} of its {doc.cited} citations failed"
         )
     return SectionBlock(text=MarkdownTextObject(text=lines_within(lines, SECTION_LIMIT)))
+
+
+def _page_owner(owner: str | None) -> str:
+    """The page's owner from its metadata: a Slack user id shows as the person."""
+    if not owner:
+        return ""
+    return f", page owner <@{owner}>" if is_user_id(owner) else f", page owner {_line(owner, 60)}"
 
 
 def _past_fixes(digest: Digest) -> SectionBlock:
