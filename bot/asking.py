@@ -129,6 +129,7 @@ def ask(
     if question.reply_ts:
         sink.resume_at(question.reply_ts)  # an earlier attempt started a reply: replace it
     sink.on_reply(lambda ts: persist(lambda: store.set_question_reply(question_id, ts)))
+    started_ns = time.time_ns()
     try:
         outcome = answer_question(
             text,
@@ -144,7 +145,7 @@ def ask(
             deadline_s=runtime.settings.answer_timeout_s,
             asker=Asker(request.user_id, request.channel_id, request.thread_ts),
         )
-        answer_id = _store_answer(runtime, question, request, outcome)
+        answer_id = _store_answer(runtime, question, request, outcome, started_ns)
         message_ts = sink.finish(answer_id, outcome)
     except Exception:
         sink.abort(UNFINISHED_NOTICE)  # never leave a half-streamed reply open
@@ -260,11 +261,19 @@ def _entry(row: VerifiedAnswer, variants: tuple[str, ...], due: datetime) -> Ver
 
 
 def _store_answer(
-    runtime: Runtime, question: Question, request: AskRequest, outcome: AnswerOutcome
+    runtime: Runtime,
+    question: Question,
+    request: AskRequest,
+    outcome: AnswerOutcome,
+    started_ns: int,
 ) -> int:
     assert question.id is not None
     if outcome.error:
         log.warning("answer to question %s failed: %s", question.id, outcome.error)
+    span = runtime.traces.start_answer(
+        started_ns=started_ns, question=request.text, user_id=request.user_id,
+        channel_id=request.channel_id, outcome=outcome,
+    )  # fmt: skip
     row = runtime.store.add_answer(
         question_id=question.id,
         text=outcome.text,
@@ -279,6 +288,10 @@ def _store_answer(
         verified_answer_id=outcome.verified_answer_id,
         channel_id=request.channel_id,
         thread_ts=request.thread_ts,
+        trace_id=span.ids.trace_id if span else None,
+        span_id=span.ids.span_id if span else None,
     )
     assert row.id is not None
+    if span is not None:
+        span.finish(row.id)
     return row.id

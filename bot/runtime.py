@@ -17,6 +17,7 @@ from bot.answering.prompt import load_prompts
 from bot.answering.reload import log_load
 from bot.clock import system_clock
 from bot.settings import Settings
+from bot.traces import NoTraces, Traces, traces_from_settings
 from bot.workspace import WorkspaceConfig, default_workspace_config, load_workspace_file
 from storage import Store, make_engine, upgrade
 from storage.engine import first_line, is_unreachable
@@ -37,6 +38,8 @@ class Runtime:
     instance_id: str = "lastmile"
     extras: dict[str, object] = field(default_factory=dict)
     workspace: WorkspaceConfig = field(default_factory=default_workspace_config)
+    traces: Traces = field(default_factory=NoTraces)
+    """Where answers and feedback are traced (OpenTelemetry over OTLP/HTTP; off by default)."""
     parsed_files: ParsedFiles = field(default_factory=ParsedFiles)
     """The knowledge files as last parsed: a reload parses only the changed ones."""
     prompts: dict[str, Prompt] = field(default_factory=load_prompts)
@@ -68,6 +71,7 @@ def build_runtime(
         answerer=answerer_from_settings(settings),
         knowledge=knowledge.knowledge,
         parsed_files=parsed_files,
+        traces=traces_from_settings(settings.traces),
         prompt=prompts["answer"],
         prompts=prompts,
         clock=clock,

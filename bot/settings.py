@@ -14,6 +14,7 @@ from dotenv import dotenv_values
 
 from bot.answering.prompt import PROMPT_NAMES, PromptFileError, read_prompt_file
 from bot.owners.ids import user_id_problem
+from bot.traces.config import TraceSettings, read_trace_settings
 from bot.vocabulary import PROVIDERS
 from bot.workspace import WorkspaceFileError, load_workspace_file
 
@@ -86,6 +87,7 @@ class Settings:
     spool_dir: Path | None = None  # feedback kept while the database is down; None: beside it
     prompts_dir: Path | None = None  # the company's prompt files over the packaged ones
     workspace_file: Path | None = None  # greeting, prompts, per-channel rules (bot/workspace)
+    traces: TraceSettings = field(default_factory=TraceSettings)  # OpenTelemetry export
 
     @classmethod
     def from_env(
@@ -178,6 +180,7 @@ class _Reader:
             database_wait_s=self._number(
                 "LASTMILE_DATABASE_WAIT", DEFAULT_DATABASE_WAIT_S, 0, 86400
             ),
+            traces=self._traces(),
             spool_dir=Path(spool).expanduser()
             if (spool := self.get("LASTMILE_SPOOL_DIR"))
             else None,
@@ -255,6 +258,11 @@ class _Reader:
                     except PromptFileError as error:
                         self.problems.append(f"LASTMILE_PROMPTS_DIR: {error}.")
         return folder
+
+    def _traces(self) -> TraceSettings:
+        traces, problems = read_trace_settings(self.env)
+        self.problems += problems
+        return traces
 
     def _workspace_file(self) -> Path | None:
         path = self._file("LASTMILE_WORKSPACE_FILE")

@@ -68,6 +68,8 @@ class Answer(SQLModel, table=True):
     message_ts: str | None = Field(default=None, max_length=32)
     thread_ts: str = Field(default="", max_length=32)
     created_at: datetime = Field(index=True)
+    trace_id: str | None = Field(default=None, max_length=32)  # its OpenTelemetry trace, if any
+    span_id: str | None = Field(default=None, max_length=16)
 
 
 class Feedback(SQLModel, table=True):

@@ -160,7 +160,11 @@ def test_a_healthy_setup_passes_every_check(deployment: tuple[Path, dict[str, Re
     root, reports = deployment
     report = reports["healthy"]
     assert report.returncode == 0, report.stdout
-    assert report.lines[-1] == "0 failed, 0 warning(s), 13 ok"
+    assert report.lines[-1] == "0 failed, 0 warning(s), 14 ok"
+    assert (
+        "[ok  ] traces: off (set OTEL_EXPORTER_OTLP_ENDPOINT to export answers and feedback as "
+        "traces)" in report.lines
+    )
     assert all(line.startswith("[ok  ]") for line in report.lines[:-1]), report.stdout
     assert f"[ok  ] database: {root}/lastmile.db: reachable, schema up to date" in report.lines
     assert "[ok  ] slack token: bot UBOT (lastmile) in Example" in report.lines

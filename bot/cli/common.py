@@ -61,6 +61,8 @@ QUIET_LOGGERS = {
     "PIL": logging.WARNING,
     # A damaged PDF gives a warning per object; lastmile names the skipped file once.
     "pypdf": logging.ERROR,
+    # A collector that is down gives a warning per retry; its spans are dropped, not queued.
+    "opentelemetry": logging.ERROR,
 }
 
 

@@ -92,7 +92,16 @@ def _preview(
     passages = load_folder(settings.knowledge_dir).knowledge.passages
     dates = knowledge_dates(passages, settings.stale_after_days)  # marks stale pages
     texts = [
-        render_markdown(build_digest(store, o, period, labeler=labeler, knowledge=dates))
+        render_markdown(
+            build_digest(
+                store,
+                o,
+                period,
+                labeler=labeler,
+                knowledge=dates,
+                trace_link=settings.traces.link,
+            )
+        )  # fmt: skip
         for o in owners
     ]
     for text in texts:

@@ -70,6 +70,7 @@ class RunningBot:
         if self.started:
             self.services.stop()
             self.started = False
+        self.runtime.traces.close()  # the last spans, bounded in time
 
 
 def assemble(

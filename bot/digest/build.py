@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from zoneinfo import ZoneInfo
 
@@ -35,6 +35,8 @@ from storage.models import Owner
 from storage.queries.base import as_utc
 from storage.queries.digest import FailureRecord
 
+TraceLink = Callable[[str | None], str | None]
+"""An answer's trace id -> its page in the team's tracing tool, or None."""
 TOP_THEMES = 5
 EXAMPLES_PER_THEME = 3
 CORRECTIONS_PER_THEME = 2
@@ -83,6 +85,7 @@ def build_digest(
     labeler: Labeler | None = None,
     top: int = TOP_THEMES,
     knowledge: KnowledgeDates | None = None,
+    trace_link: TraceLink | None = None,
 ) -> Digest:
     """Build (and persist the themes of) one owner's digest for one period.
 
@@ -91,6 +94,7 @@ def build_digest(
     labels (bot.digest.labeling); without it themes are labelled by their key terms.
     `knowledge` says when each knowledge page was updated (bot.digest.knowledge_to_fix), so
     "Knowledge to fix" can mark stale pages; without it no page is marked stale.
+    `trace_link` turns an answer's trace id into a link (LASTMILE_TRACE_URL) for its examples.
     """
     assert owner.id is not None
     if failures is None:
@@ -104,7 +108,7 @@ def build_digest(
     visible = [g for g in groups if not _hidden(g, period)]
     citations = store.answer_citations([f.answer_id for f in failures if f.kind != "error"])
     summaries = sorted(
-        (_summarise(store, group, period, citations) for group in visible),
+        (_summarise(store, group, period, citations, trace_link) for group in visible),
         key=lambda t: (t.status != "regressed", -t.count, t.theme_id),
     )
     return Digest(
@@ -136,7 +140,11 @@ def _hidden(group: ThemeGroup, period: Period) -> bool:
 
 
 def _summarise(
-    store: Store, group: ThemeGroup, period: Period, citations: Mapping[int, Sequence[str]]
+    store: Store,
+    group: ThemeGroup,
+    period: Period,
+    citations: Mapping[int, Sequence[str]],
+    trace_link: TraceLink | None = None,
 ) -> ThemeDigest:
     theme, members = group.theme, group.failures
     assert theme.id is not None
@@ -157,7 +165,7 @@ def _summarise(
         status=theme_status(theme, period, members, failed_since_fix),
         top_reason=theme.top_reason,
         assignee=theme.assignee,
-        examples=_examples(members),
+        examples=_examples(members, trace_link),
         corrections=_corrections(store, members),
         bad_answer=why.bad_answer,
         cited=why.cited,
@@ -168,7 +176,9 @@ def _summarise(
     )
 
 
-def _examples(members: Sequence[FailureRecord]) -> tuple[Example, ...]:
+def _examples(
+    members: Sequence[FailureRecord], trace_link: TraceLink | None = None
+) -> tuple[Example, ...]:
     seen: set[str] = set()
     picked = []
     for failure in sorted(members, key=lambda f: f.created_at, reverse=True):
@@ -176,8 +186,9 @@ def _examples(members: Sequence[FailureRecord]) -> tuple[Example, ...]:
         if key in seen:
             continue
         seen.add(key)
+        link = trace_link(failure.trace_id) if trace_link is not None else None
         picked.append(
-            Example(failure.question, failure.channel_id, failure.message_ts, failure.reason)
+            Example(failure.question, failure.channel_id, failure.message_ts, failure.reason, link)
         )
         if len(picked) == EXAMPLES_PER_THEME:
             break

@@ -28,7 +28,7 @@ from datetime import timedelta
 from typing import Protocol
 
 from bot.digest.activity import ActivityMaps, activity_by_owner
-from bot.digest.build import build_digest, collect_failures
+from bot.digest.build import TraceLink, build_digest, collect_failures
 from bot.digest.knowledge_to_fix import KnowledgeDates
 from bot.digest.model import Digest
 from bot.digest.outcomes import Delivery, DigestsFailed, PostRefused, error_text, raise_if_failed
@@ -94,6 +94,7 @@ def deliver_digest(
     activity: ActivityMaps | None = None,
     labeler: Labeler | None = None,
     knowledge: KnowledgeDates | None = None,
+    trace_link: TraceLink | None = None,
 ) -> Delivery:
     """Claim, post and record one owner's digest; safe to call from any number of processes.
 
@@ -111,11 +112,11 @@ def deliver_digest(
         if activity is None:
             return build_digest(
                 store, owner, period, failures=failures, clusterer=clusterer, labeler=labeler,
-                knowledge=knowledge,
+                knowledge=knowledge, trace_link=trace_link,
             )  # fmt: skip
         return build_digest(
             store, owner, period, failures=failures, clusterer=clusterer, labeler=labeler,
-            knowledge=knowledge, **activity,
+            knowledge=knowledge, trace_link=trace_link, **activity,
         )  # fmt: skip
 
     try:
@@ -173,6 +174,7 @@ def deliver_all(
     lease: timedelta = LEASE,
     labeler: Labeler | None = None,
     knowledge: KnowledgeDates | None = None,
+    trace_link: TraceLink | None = None,
 ) -> list[Delivery]:
     """Every owner's digest for a period; one owner's failure does not stop the others.
 
@@ -192,7 +194,7 @@ def deliver_all(
                     store, poster, owner, period,
                     instance_id=instance_id, failures=routed.get(owner.id, []),
                     clusterer=clusterer, lease=lease, activity=activity, labeler=labeler,
-                    knowledge=knowledge,
+                    knowledge=knowledge, trace_link=trace_link,
                 )
             )  # fmt: skip
         except Exception as error:  # noqa: BLE001 - reported; the failed claim is retried

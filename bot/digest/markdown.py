@@ -106,7 +106,8 @@ def _theme(number: int, theme: ThemeDigest) -> list[str]:
     for example in theme.examples:
         link = permalink(example.channel_id, example.message_ts) if example.message_ts else ""
         shown = f"[{_md(example.question, 150)}]({link})" if link else _md(example.question, 150)
-        lines.append(f"- Asked: {shown}")
+        trace = f" ([trace]({example.trace_url}))" if example.trace_url else ""
+        lines.append(f"- Asked: {shown}{trace}")
     for fix in theme.corrections:
         lines.append(f"- Proposed correction: {_md(fix.correction, 300)}")
     lines.append("")

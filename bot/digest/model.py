@@ -49,6 +49,7 @@ class Example:
     channel_id: str
     message_ts: str
     reason: str | None = None
+    trace_url: str | None = None  # the answer's trace in the team's tool (LASTMILE_TRACE_URL)
 
 
 @dataclass(frozen=True)

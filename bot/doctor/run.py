@@ -13,6 +13,7 @@ from bot.doctor.knowledge import check_knowledge
 from bot.doctor.prompts import check_prompts
 from bot.doctor.provider import PROVIDER_TIMEOUT_S, check_provider
 from bot.doctor.report import Check, fail, guarded, unexpected
+from bot.doctor.traces import check_traces
 from bot.doctor.workspace import check_messaging_experience, check_workspace_file
 from bot.settings import Settings
 
@@ -30,8 +31,14 @@ KNOWLEDGE = ("LASTMILE_KNOWLEDGE_DIR",)
 PROMPTS = ("LASTMILE_PROMPTS_DIR",)
 OWNERS = ("LASTMILE_OWNERS_FILE",)
 WORKSPACE = ("LASTMILE_WORKSPACE_FILE",)
+TRACES = (
+    "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_OTLP_ENDPOINT",
+    "OTEL_EXPORTER_OTLP_TRACES_HEADERS", "OTEL_EXPORTER_OTLP_HEADERS", "LASTMILE_TRACE_URL",
+)  # fmt: skip
 SCHEDULE = ("LASTMILE_DIGEST_SCHEDULE", "LASTMILE_TIMEZONE")
-REPORTED = {*DATABASE, *PROVIDER, *SLACK, *KNOWLEDGE, *PROMPTS, *OWNERS, *SCHEDULE, *WORKSPACE}
+REPORTED = {
+    *DATABASE, *PROVIDER, *SLACK, *KNOWLEDGE, *PROMPTS, *OWNERS, *SCHEDULE, *WORKSPACE, *TRACES,
+}  # fmt: skip
 
 
 def run_checks(
@@ -70,6 +77,7 @@ def run_checks(
         *_unless(reading, "prompts", PROMPTS, lambda: check_prompts(settings)),
         *owners,
         *_unless(reading, "digest", SCHEDULE, schedule),
+        *_unless(reading, "traces", TRACES, lambda: [check_traces(settings.traces, 5.0)]),
     ]
 
 

@@ -65,6 +65,7 @@ class FeedbackRecorder:
         auto_drain: bool = True,
         on_late_store: Callable[[FeedbackWrite, WriteResult], None] | None = None,
         on_reopened: Callable[[Reopened], None] | None = None,
+        on_stored: Callable[[FeedbackWrite, WriteResult], None] | None = None,
     ) -> None:
         self.store = store
         self.spool = spool
@@ -74,6 +75,7 @@ class FeedbackRecorder:
         self.auto_drain = auto_drain
         self.on_late_store = on_late_store  # a spooled write got stored: tell the person
         self.on_reopened = on_reopened  # a new flag reopened a fixed theme: tell its owner
+        self.on_stored = on_stored  # a write reached the database (traces); must not block
         self._attempts = BoundedAttempts(attempt_timeout_s)
         # Confirmations are Slack calls (rate limits, retries): never let them pace the replay.
         self._follow_ups = FollowUps(self._follow_up)
@@ -204,6 +206,8 @@ class FeedbackRecorder:
         else:
             result = apply_to_answer(self.store, answer, write)
             reopened = self._watch_fixed(write, result)
+            if result.status == "stored" and self.on_stored is not None:
+                self.on_stored(write, result)
         with self._done:
             self.applied += 1
             self._done.notify_all()

@@ -46,6 +46,9 @@ SECTION_LIMIT = 2900  # Slack allows 3,000; a margin for the escaping that lengt
 MAX_VERSION_ROWS = 6
 
 
+_LINK = re.compile(r"https?://[^\s<>|]+")
+
+
 def _line(text: str, limit: int) -> str:
     """User or model text on one line: escaped, then cut (escaping first, so no half `&amp;`)."""
     return truncate(escape(" ".join(text.split())), limit)
@@ -111,11 +114,12 @@ def _theme_blocks(theme: ThemeDigest, permalink: Permalink) -> list[Block]:
     ]
     for example in theme.examples:
         question = _line(example.question, 200)
+        trace = f" · <{example.trace_url}|trace>" if _safe_link(example.trace_url) else ""
         if example.message_ts and example.channel_id:
             link = permalink(example.channel_id, example.message_ts)
-            lines.append(f"• <{link}|{question}>")
+            lines.append(f"• <{link}|{question}>{trace}")
         else:
-            lines.append(f"• {question}")
+            lines.append(f"• {question}{trace}")
     text = lines_within(lines, SECTION_LIMIT)
     blocks: list[Block] = [SectionBlock(block_id=f"theme:{theme.theme_id}", text=text)]
     blocks += [_correction(fix) for fix in theme.corrections]
@@ -135,6 +139,11 @@ def _why(theme: ThemeDigest) -> list[str]:
     if theme.cited:
         lines.append("*Cited:* " + ", ".join(f"`{_line(path, 120)}`" for path in theme.cited))
     return lines
+
+
+def _safe_link(url: str | None) -> bool:
+    """An http(s) URL with nothing that would end or split a Slack link (`<`, `>`, `|`)."""
+    return bool(url) and _LINK.fullmatch(url or "") is not None
 
 
 def _channel(channel_id: str) -> str:

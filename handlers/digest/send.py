@@ -31,4 +31,5 @@ def send_digests(
         runtime.store, poster, period, instance_id=runtime.instance_id, clusterer=clusterer,
         labeler=theme_labeler(runtime.answerer, runtime.prompts["theme_label"]),
         knowledge=knowledge_dates(runtime.knowledge.passages, runtime.settings.stale_after_days),
+        trace_link=runtime.settings.traces.link,
     )  # fmt: skip

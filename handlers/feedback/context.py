@@ -12,6 +12,7 @@ from slack_sdk.models.views import View
 from bot.feedback import FeedbackRecorder, FeedbackWrite, WriteResult
 from bot.feedback.notify import confirmation
 from bot.feedback.spool import Spool, default_spool_dir
+from bot.feedback.traced import feedback_tracer
 from bot.feedback.urgent import flush_owner, queue_urgent_report
 from bot.owners import route_owner
 from bot.runtime import Runtime
@@ -128,7 +129,10 @@ def feedback_context(runtime: Runtime, client: WebClient) -> FeedbackContext:
         return existing
     auto_drain = bool(runtime.extras.get(AUTO_DRAIN_KEY, True))
     directory = runtime.settings.spool_dir or default_spool_dir(runtime.store.engine.url)
-    recorder = FeedbackRecorder(runtime.store, Spool(directory), auto_drain=auto_drain)
+    recorder = FeedbackRecorder(
+        runtime.store, Spool(directory), auto_drain=auto_drain,
+        on_stored=feedback_tracer(runtime.traces) if runtime.traces.enabled else None,
+    )  # fmt: skip
     context = FeedbackContext(runtime, recorder, client)
     recorder.on_late_store = lambda write, result: context.after_store(client, write, result)
     runtime.extras[RECORDER_KEY] = context

@@ -65,6 +65,8 @@ class AnswerQueries(StoreBase):
         channel_id: str = "",
         message_ts: str | None = None,
         thread_ts: str = "",
+        trace_id: str | None = None,
+        span_id: str | None = None,
     ) -> Answer:
         """Store an answer (or a failed attempt, with `error` set)."""
         row = Answer(
@@ -83,6 +85,8 @@ class AnswerQueries(StoreBase):
             message_ts=message_ts,
             thread_ts=thread_ts,
             created_at=self.now(),
+            trace_id=trace_id,
+            span_id=span_id,
         )
         with self.session() as session:
             session.add(row)

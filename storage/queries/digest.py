@@ -38,6 +38,7 @@ class FailureRecord(NamedTuple):
     prompt_version: str
     model: str
     theme_id: int | None
+    trace_id: str | None = None  # the answer's OpenTelemetry trace (LASTMILE_TRACE_URL links it)
 
 
 class DigestClaim(NamedTuple):
@@ -66,7 +67,7 @@ class DigestQueries(DigestHistoryQueries):
                 Feedback.kind, Feedback.id, Answer.id, Feedback.user_id, Feedback.reason,
                 Feedback.text, Question.text, Answer.text, Question.channel_id,
                 Answer.message_ts, Question.message_ts, Feedback.created_at,
-                Answer.prompt_version, Answer.model, Feedback.theme_id,
+                Answer.prompt_version, Answer.model, Feedback.theme_id, Answer.trace_id,
             ))
             .join(Answer, col(Answer.id) == col(Feedback.answer_id))
             .join(Question, col(Question.id) == col(Answer.question_id))
@@ -77,6 +78,7 @@ class DigestQueries(DigestHistoryQueries):
             sa_select(*_columns(
                 Answer.id, Question.user_id, Answer.error, Question.text, Question.channel_id,
                 Question.message_ts, Answer.created_at, Answer.prompt_version, Answer.model,
+                Answer.trace_id,
             ))
             .join(Question, col(Question.id) == col(Answer.question_id))
             .where(col(Answer.error).is_not(None))
@@ -84,13 +86,15 @@ class DigestQueries(DigestHistoryQueries):
         )  # fmt: skip
         with self.session() as session:
             rows = [
-                FailureRecord(k, f, a, u, r, t, q, at, ch, ats or qts, as_utc(c), pv, m, th)
-                for k, f, a, u, r, t, q, at, ch, ats, qts, c, pv, m, th in session.execute(flagged)
+                FailureRecord(k, f, a, u, r, t, q, at, ch, ats or qts, as_utc(c), pv, m, th, tr)
+                for k, f, a, u, r, t, q, at, ch, ats, qts, c, pv, m, th, tr in session.execute(
+                    flagged
+                )
             ]
             rows += [
                 FailureRecord("error", None, a, u, "error", None, q, e or "", ch, qts,
-                              as_utc(c), pv, m, None)
-                for a, u, e, q, ch, qts, c, pv, m in session.execute(errors)
+                              as_utc(c), pv, m, None, tr)
+                for a, u, e, q, ch, qts, c, pv, m, tr in session.execute(errors)
             ]  # fmt: skip
         return sorted(rows, key=lambda row: (row.created_at, row.answer_id))
 
