@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -280,7 +280,7 @@ def _store_answer(
         provider=outcome.provider,
         model=outcome.model,
         prompt_version=outcome.prompt_version,
-        sources=[asdict(source) for source in outcome.sources],
+        sources=[source.stored() for source in outcome.sources],
         confidence=outcome.confidence,
         confidence_line=outcome.confidence_line,
         latency_ms=outcome.latency_ms,

@@ -15,8 +15,9 @@ from pathlib import Path
 from storage import Store, make_engine
 from storage.models import Answer
 from tests.conftest import PROJECT_ROOT
-from tests.fakes import FakeSlackApi, payloads
+from tests.fakes import FakeSlackApi, SlackSender, payloads
 from tests.fakes.slack_app import stored_answers
+from tests.fakes.slack_messages import Json
 from tests.test_transport_cli import environment, linked_within, serving, within
 
 REFERENCE = PROJECT_ROOT / "examples" / "reference_service.py"
@@ -65,6 +66,26 @@ def feedback_within(database_url: str, answer_id: int, seconds: float) -> None:
         engine.dispose()
 
 
+def asked_in_dm(
+    sender: SlackSender, slack: FakeSlackApi, database_url: str, question: Json
+) -> Answer:
+    """Send a signed DM question to the served bot; its stored answer, once linked to Slack."""
+    assert sender.send_event(question).status == 200
+    [stopped] = slack.wait_for("chat.stopStream")
+    linked_within(database_url, "D111", str(stopped.params["ts"]), seconds=20)
+    [answer] = stored_answers_at(database_url)
+    assert answer.id is not None
+    return answer
+
+
+def thumbs_down(sender: SlackSender, database_url: str, answer: Answer) -> None:
+    """A signed -1 reaction on the answer's message; returns once it is stored."""
+    assert answer.id is not None and answer.message_ts is not None
+    reaction = payloads.reaction_added("-1", item_ts=answer.message_ts, item_channel="D111")
+    assert sender.send_event(reaction).status == 200
+    feedback_within(database_url, answer.id, seconds=20)
+
+
 def markdown_digest(database_url: str, slack: FakeSlackApi, cwd: Path, **extra: str) -> str:
     """`lastmile digest --markdown` of this week, run as its own process; the file's text."""
     week = datetime.now(UTC).strftime("%G-W%V")
@@ -95,15 +116,8 @@ def test_serve_answers_from_the_reference_service_and_the_digest_rates_its_versi
             "LASTMILE_OWNERS_FILE": str(owners),
         }
         with serving(database_url, slack, tmp_path, **extra) as sender:
-            assert sender.send_event(question).status == 200
-            [stopped] = slack.wait_for("chat.stopStream")
-            answer_ts = str(stopped.params["ts"])
-            linked_within(database_url, "D111", answer_ts, seconds=20)
-            [answer] = stored_answers_at(database_url)
-            assert answer.id is not None
-            reaction = payloads.reaction_added("-1", item_ts=answer_ts, item_channel="D111")
-            assert sender.send_event(reaction).status == 200
-            feedback_within(database_url, answer.id, seconds=20)
+            answer = asked_in_dm(sender, slack, database_url, question)
+            thumbs_down(sender, database_url, answer)
     # What the service streamed is what Slack shows, with its source linked.
     assert len(slack.calls_to("chat.startStream")) == 1
     final = slack.messages("D111", thread_ts=str(question["event"]["ts"]))[-1]

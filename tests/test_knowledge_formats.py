@@ -23,8 +23,8 @@ from bot.doctor.knowledge import check_knowledge
 from bot.doctor.report import render
 from tests.fakes import FakeSlackApi, payloads
 from tests.fakes.documents import Document, pdf_bytes, write_document
-from tests.test_http_provider_process import feedback_within, markdown_digest, stored_answers_at
-from tests.test_transport_cli import linked_within, serving
+from tests.test_http_provider_process import asked_in_dm, markdown_digest, thumbs_down
+from tests.test_transport_cli import serving
 
 HANDBOOK = Document(
     title="Expense handbook",
@@ -185,15 +185,8 @@ def test_serve_answers_from_a_pdf_page_links_it_and_the_digest_names_the_page_ow
     question = payloads.dm("what is the nightly hotel cap?")
     extra = {"LASTMILE_KNOWLEDGE_DIR": str(knowledge), "LASTMILE_OWNERS_FILE": str(owners)}
     with serving(database_url, slack, tmp_path, **extra) as sender:
-        assert sender.send_event(question).status == 200
-        [stopped] = slack.wait_for("chat.stopStream")
-        answer_ts = str(stopped.params["ts"])
-        linked_within(database_url, "D111", answer_ts, seconds=20)
-        [answer] = stored_answers_at(database_url)
-        assert answer.id is not None
-        reaction = payloads.reaction_added("-1", item_ts=answer_ts, item_channel="D111")
-        assert sender.send_event(reaction).status == 200
-        feedback_within(database_url, answer.id, seconds=20)
+        answer = asked_in_dm(sender, slack, database_url, question)
+        thumbs_down(sender, database_url, answer)
     final = slack.messages("D111", thread_ts=str(question["event"]["ts"]))[-1]
     assert "150 EUR" in str(final["text"])
     assert "<https://wiki.example.com/handbook.pdf#page=2|Expense handbook, p. 2>" in str(

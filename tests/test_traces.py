@@ -27,8 +27,8 @@ from bot.traces.config import TraceSettings, read_trace_settings
 from handlers.digest.blocks import digest_blocks
 from tests.fakes import FakeSlackApi, payloads
 from tests.fakes.otlp_receiver import OtlpReceiver
-from tests.test_http_provider_process import feedback_within, markdown_digest, stored_answers_at
-from tests.test_transport_cli import linked_within, serving
+from tests.test_http_provider_process import asked_in_dm, markdown_digest, thumbs_down
+from tests.test_transport_cli import serving
 
 VPN = "# VPN guide\n\nReset the VPN password in the VPN portal with the Forgot password link.\n"
 TRACE_URL = "https://langfuse.example.com/project/p1/traces/{trace_id}"
@@ -70,16 +70,9 @@ def test_serve_exports_the_answer_and_its_feedback_as_one_trace_the_digest_links
     extra = _serve_env(tmp_path, otlp.base_url)
     question = payloads.dm("how do I reset my VPN password?")
     with serving(database_url, slack, tmp_path, **extra) as sender:
-        assert sender.send_event(question).status == 200
-        [stopped] = slack.wait_for("chat.stopStream")
-        answer_ts = str(stopped.params["ts"])
-        linked_within(database_url, "D111", answer_ts, seconds=20)
-        [answer] = stored_answers_at(database_url)
-        assert answer.id is not None
+        answer = asked_in_dm(sender, slack, database_url, question)
         [span] = otlp.wait_for(1, name="chat ")
-        reaction = payloads.reaction_added("-1", item_ts=answer_ts, item_channel="D111")
-        assert sender.send_event(reaction).status == 200
-        feedback_within(database_url, answer.id, seconds=20)
+        thumbs_down(sender, database_url, answer)
         [feedback] = otlp.wait_for(1, name="feedback ")
     # The answer span: GenAI conventions, what the row says, no text by default.
     assert (answer.trace_id, answer.span_id) == (span.trace_id, span.span_id)
@@ -119,11 +112,7 @@ def test_a_collector_that_is_down_costs_the_asker_nothing(
     question = payloads.dm("how do I reset my VPN password?")
     started = time.monotonic()
     with serving(database_url, slack, tmp_path, **extra) as sender:
-        response = sender.send_event(question)
-        assert response.status == 200
-        [stopped] = slack.wait_for("chat.stopStream")
-        linked_within(database_url, "D111", str(stopped.params["ts"]), seconds=20)
-        [answer] = stored_answers_at(database_url)
+        answer = asked_in_dm(sender, slack, database_url, question)
     assert time.monotonic() - started < 40  # the stop waits at most 5 s for the collector
     assert answer.error is None
     assert answer.trace_id is not None  # traced (the spans were dropped, not the answer)

@@ -52,6 +52,17 @@ class Source:
     url: str | None = None
     page: int | None = None  # the cited PDF page
 
+    def stored(self) -> dict[str, str | int | None]:
+        """How an answer row keeps it (`Answer.sources`): the page only for a PDF page."""
+        kept: dict[str, str | int | None] = {
+            "title": self.title,
+            "path": self.path,
+            "url": self.url,
+        }
+        if self.page is not None:
+            kept["page"] = self.page
+        return kept
+
     @property
     def label(self) -> str:
         """Its title, with the page for a PDF: "Travel policy, p. 4"."""

@@ -11,10 +11,10 @@ import json
 import threading
 from collections import deque
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Self
+from http.server import BaseHTTPRequestHandler
+from typing import Any
 
-from .lifecycle import Served
+from .lifecycle import ThreadedHttp
 
 
 @dataclass(frozen=True)
@@ -66,13 +66,12 @@ class _State:
     stopping: threading.Event = field(default_factory=threading.Event)
 
 
-class FakeAnswerService(Served):
+class FakeAnswerService(ThreadedHttp):
     """`with FakeAnswerService() as service:`; `service.url` is the answer endpoint."""
 
     def __init__(self) -> None:
         self._state = _State()
-        self._httpd: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
+        super().__init__()
 
     def reply(self, *replies: ServiceReply) -> None:
         """Queue replies for the next requests, in order."""
@@ -93,26 +92,16 @@ class FakeAnswerService(Served):
     @property
     def url(self) -> str:
         """`http://127.0.0.1:<port>/answer`."""
-        assert self._httpd is not None, "service not started"
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host!s}:{port}/answer"
+        return self.base_url + "/answer"
 
-    def start(self) -> Self:
-        """Listen on a free port in a background thread."""
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
-        self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.02,), daemon=True)
-        self._thread.start()
-        return self
+    def handler(self) -> type[BaseHTTPRequestHandler]:
+        """The contract's request handler."""
+        return _handler_for(self)
 
     def stop(self) -> None:
         """Release stalled replies and close the socket."""
         self._state.stopping.set()
-        if self._httpd is not None:
-            self._httpd.shutdown()
-            self._httpd.server_close()
-        if self._thread is not None:
-            self._thread.join()
+        super().stop()
 
     def _next(self, request: ServiceRequest) -> ServiceReply:
         with self._state.lock:

@@ -14,10 +14,10 @@ import threading
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Self
+from http.server import BaseHTTPRequestHandler
+from typing import Any
 
-from .lifecycle import Served
+from .lifecycle import ThreadedHttp
 
 DEFAULT_REPLY = "Hello from the fake server."
 
@@ -58,7 +58,7 @@ def split_text(text: str, parts: int) -> tuple[str, ...]:
     return tuple(g + (" " if i < len(groups) - 1 else "") for i, g in enumerate(groups))
 
 
-class FakeLLMServer(Served):
+class FakeLLMServer(ThreadedHttp):
     """Base class: subclasses say which path they serve and how events and errors look."""
 
     path = "/"
@@ -66,8 +66,7 @@ class FakeLLMServer(Served):
     def __init__(self, *, chooser: Callable[[RecordedRequest], Reply] | None = None) -> None:
         self._state = _State()
         self._chooser = chooser  # the reply when the script is empty (soak runs); else default
-        self._httpd: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
+        super().__init__()
 
     # -- wire format, overridden by each API ------------------------------------------------
     def events(self, chunks: Sequence[str], body: dict[str, Any]) -> list[bytes]:
@@ -129,29 +128,14 @@ class FakeLLMServer(Served):
             self._state.script.append(reply)
 
     # -- lifecycle ---------------------------------------------------------------------------
-    @property
-    def base_url(self) -> str:
-        """`http://127.0.0.1:<port>` of the running server."""
-        assert self._httpd is not None, "server not started"
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host!s}:{port}"
-
-    def start(self) -> Self:
-        """Listen on a free port in a background thread."""
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
-        self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.02,), daemon=True)
-        self._thread.start()
-        return self
+    def handler(self) -> type[BaseHTTPRequestHandler]:
+        """The request handler for this API."""
+        return _handler_for(self)
 
     def stop(self) -> None:
         """Release stalled replies, stop serving and close the socket."""
         self._state.stopping.set()
-        if self._httpd is not None:
-            self._httpd.shutdown()
-            self._httpd.server_close()
-        if self._thread is not None:
-            self._thread.join()
+        super().stop()
 
     def next_reply(self, request: RecordedRequest) -> Reply:
         """Record `request` and take the next scripted reply."""
