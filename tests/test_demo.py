@@ -129,3 +129,19 @@ def test_week2_people_digest_shows_last_weeks_fixes_with_before_and_after(
     assert f"flags {before} in the 7 days before → 0 in the 7 days since" in section
     week1 = _people(run.digests1).digest
     assert "Last week's fixes" not in render_markdown(week1)  # nothing was fixed before week 1
+
+
+def test_week1_people_digest_lists_the_handbook_that_contradicts_the_leave_policy(
+    full_run: tuple[DemoRun, Store],
+) -> None:
+    digest = _people(full_run[0].digests1).digest
+    pairs = {(c.newer.path, c.newer.value, c.older.path, c.older.value) for c in digest.conflicts}
+    assert (
+        "hr/leave-policy.md", "25 days", "hr/employee-handbook-2019.md", "20 vacation days",
+    ) in pairs  # fmt: skip
+    assert all(c.dated and c.questions >= 1 for c in digest.conflicts)
+    text = render_markdown(digest)
+    assert (
+        "- ⚠️ `hr/leave-policy.md` (updated 03 Nov 2025) says **25 days** but "
+        "`hr/employee-handbook-2019.md` (updated 01 Mar 2019) says **20 vacation days**: "
+    ) in text

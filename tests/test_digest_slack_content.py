@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +14,7 @@ from bot.answering.offline import OfflineAnswerer
 from bot.answering.types import Passage
 from bot.clock import ManualClock
 from bot.digest import parse_week
-from bot.digest.knowledge_to_fix import DocumentToFix
+from bot.digest.knowledge_to_fix import DocumentToFix, PageClaim, PagesDisagree
 from bot.digest.model import Counts, Digest, ProposedCorrection, ThemeDigest
 from bot.digest.past_fixes import PastFix
 from handlers.digest.blocks import digest_blocks
@@ -131,3 +131,22 @@ def test_the_knowledge_line_names_the_pages_owner_from_its_metadata(owner: str, 
     blocks = [block.to_dict() for block in digest_blocks(digest, lambda c, t: "https://x")]
     [section] = [b for b in blocks if _text(b).startswith("*Knowledge to fix*")]
     assert f"• `{HANDBOOK}`{shown}: 3 failed answers cited it" in _text(section)
+
+
+def test_pages_that_disagree_are_listed_escaped_with_what_to_do() -> None:
+    newer = PageClaim("hr/leave-policy.md", "Leave policy", "25 days", date(2025, 11, 3))
+    older = PageClaim("hr/old.md", "Old", "<!channel> 20 days", None)
+    digest = Digest(
+        owner_id=1, owner_name="People", owner_slack_id="U0OWNER1", period=parse_week("2026-W46"),
+        counts=Counts(), previous=Counts(), failures=3,
+        conflicts=(PagesDisagree(newer, older, False, 3, "How many <@U0CEO> days?"),),
+    )  # fmt: skip
+    blocks = [block.to_dict() for block in digest_blocks(digest, lambda c, t: "https://x")]
+    [section] = [b for b in blocks if _text(b).startswith("*Knowledge to fix*")]
+    text = _text(section)
+    assert (
+        "• :warning: `hr/leave-policy.md` (updated 03 Nov 2025) says *25 days* but `hr/old.md` "
+        "(no date) says *&lt;!channel&gt; 20 days*: 3 failed questions; neither page is dated: "
+        "correct one and add `updated:`, e.g. _How many &lt;@U0CEO&gt; days?_"
+    ) in text
+    assert "<!channel>" not in str(blocks) and "<@U0CEO>" not in str(blocks)

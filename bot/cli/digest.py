@@ -89,8 +89,8 @@ def _preview(
     prompt = load_prompt("theme_label", settings.prompts_dir)
     labeler = theme_labeler(answerer_from_settings(settings), prompt)  # None offline: key terms
     owners = _owners(store, owner)
-    passages = load_folder(settings.knowledge_dir).knowledge.passages
-    dates = knowledge_dates(passages, settings.stale_after_days)  # marks stale pages
+    index = load_folder(settings.knowledge_dir).knowledge
+    dates = knowledge_dates(index.passages, settings.stale_after_days, index)  # stale, conflicts
     texts = [
         render_markdown(
             build_digest(

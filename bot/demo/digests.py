@@ -80,7 +80,9 @@ def post_digests(world: DemoWorld, period: Period, notes: list[str]) -> list[Pos
 
     runtime = world.runtime
     poster = RecordingPoster(SlackPoster(world.app.client, chart=True))
-    knowledge = knowledge_dates(runtime.knowledge.passages, runtime.settings.stale_after_days)
+    knowledge = knowledge_dates(
+        runtime.knowledge.passages, runtime.settings.stale_after_days, runtime.knowledge
+    )
     deliveries = deliver_all(
         runtime.store, poster, period, instance_id=runtime.instance_id,
         clusterer=clusterer(notes), knowledge=knowledge,

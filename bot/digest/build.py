@@ -8,7 +8,7 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from bot.digest.activity import Activity, activity_by_owner
-from bot.digest.knowledge_to_fix import KnowledgeDates, documents_to_fix
+from bot.digest.knowledge_to_fix import KnowledgeDates, documents_to_fix, pages_that_disagree
 from bot.digest.model import (
     DailyRate,
     Digest,
@@ -128,6 +128,10 @@ def build_digest(
         ),
         knowledge=documents_to_fix(
             citations, mine.citations, knowledge or KnowledgeDates(), period.days()[-1]
+        ),
+        conflicts=pages_that_disagree(
+            [f.question for f in sorted(failures, key=lambda f: f.created_at, reverse=True)],
+            knowledge.index if knowledge is not None else None,
         ),
         past_fixes=past_fixes(store, owner.id, period),
     )

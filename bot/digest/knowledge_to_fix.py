@@ -10,13 +10,18 @@ an `owner` shows it, so the theme's owner knows who can change the page.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
+from bot.answering.conflicts import Claim, find_conflict
+from bot.answering.knowledge import KnowledgeBase
 from bot.answering.types import Passage
 from bot.settings import DEFAULT_STALE_AFTER_DAYS
 
 TOP_DOCUMENTS = 5
+TOP_CONFLICTS = 5
+MAX_QUESTIONS_CHECKED = 300
+"""Distinct failed questions searched for conflicting pages per digest (the newest first)."""
 
 
 @dataclass(frozen=True)
@@ -27,6 +32,7 @@ class KnowledgeDates:
     updated: Mapping[str, date] = field(default_factory=dict)
     stale_after_days: int = DEFAULT_STALE_AFTER_DAYS
     owners: Mapping[str, str] = field(default_factory=dict)
+    index: KnowledgeBase | None = None  # the loaded knowledge, to find pages that disagree
 
 
 @dataclass(frozen=True)
@@ -47,7 +53,9 @@ class DocumentToFix:
 
 
 def knowledge_dates(
-    passages: Iterable[Passage], stale_after_days: int = DEFAULT_STALE_AFTER_DAYS
+    passages: Iterable[Passage],
+    stale_after_days: int = DEFAULT_STALE_AFTER_DAYS,
+    index: KnowledgeBase | None = None,
 ) -> KnowledgeDates:
     """Each page's `updated:` date and `owner:`, read from the loaded knowledge (unreadable
     dates skipped)."""
@@ -60,7 +68,7 @@ def knowledge_dates(
             when = parse_updated(passage.updated)
             if when is not None:
                 updated[passage.path] = when
-    return KnowledgeDates(updated, stale_after_days, owners)
+    return KnowledgeDates(updated, stale_after_days, owners, index)
 
 
 def parse_updated(text: str) -> date | None:
@@ -100,3 +108,58 @@ def documents_to_fix(
         )
     documents.sort(key=lambda d: (-d.failed, -d.failed_share, d.path))
     return tuple(documents[:top])
+
+
+@dataclass(frozen=True)
+class PageClaim:
+    """What one page says in a conflict."""
+
+    path: str
+    title: str
+    value: str  # as the page writes it: "25 days", "20 vacation days"
+    updated: date | None
+
+
+@dataclass(frozen=True)
+class PagesDisagree:
+    """Two knowledge pages stating different values for what failed questions asked."""
+
+    newer: PageClaim
+    older: PageClaim
+    dated: bool  # the dates tell which is newer
+    questions: int  # this period's failed questions the two pages disagree on
+    example: str  # one of those questions
+
+
+def _claim(claim: Claim) -> PageClaim:
+    passage = claim.passage
+    return PageClaim(passage.path, passage.title, claim.quantity.text, claim.updated)
+
+
+def pages_that_disagree(
+    questions: Sequence[str], index: KnowledgeBase | None, *, top: int = TOP_CONFLICTS
+) -> tuple[PagesDisagree, ...]:
+    """Conflicting page pairs behind `questions` (newest first), most questions first.
+
+    Each question is searched as it would be answered now; two pages found for it that state
+    different values for what it asks (bot/answering/conflicts.py) are a pair to fix: retire
+    the older page or correct one of them.
+    """
+    if index is None:
+        return ()
+    seen: dict[tuple[str, str, str, str], PagesDisagree] = {}
+    distinct = list(dict.fromkeys(q.strip() for q in questions if q.strip()))
+    for question in distinct[:MAX_QUESTIONS_CHECKED]:
+        conflict = find_conflict(question, index.search(question))
+        if conflict is None:
+            continue
+        newer, older = _claim(conflict.newer), _claim(conflict.older)
+        key = (newer.path, newer.value, older.path, older.value)
+        known = seen.get(key)
+        if known is None:
+            seen[key] = PagesDisagree(newer, older, conflict.dated, 1, question)
+        else:
+            seen[key] = replace(known, questions=known.questions + 1)
+    found = list(seen.values())
+    found.sort(key=lambda c: (-c.questions, c.newer.path, c.older.path))
+    return tuple(found[:top])

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from bot.digest.knowledge_to_fix import DocumentToFix
+from bot.digest.knowledge_to_fix import DocumentToFix, PageClaim
 from bot.digest.model import RATE_DEFINITION, Counts, Digest, ThemeDigest, permalink
 from bot.digest.past_fixes import fix_line
 from bot.digest.wording import (
     change,
+    conflict_advice,
     date_range,
     failures_text,
     handoffs_text,
@@ -115,17 +116,30 @@ def _theme(number: int, theme: ThemeDigest) -> list[str]:
 
 
 def _knowledge(digest: Digest) -> list[str]:
-    if not digest.knowledge:
+    if not digest.knowledge and not digest.conflicts:
         return []
     lines = ["", "## Knowledge to fix", ""]
-    lines += ["| page | failed answers citing it | share of its citations that failed |",
-              "|---|---:|---:|"]  # fmt: skip
+    if digest.knowledge:
+        lines += ["| page | failed answers citing it | share of its citations that failed |",
+                  "|---|---:|---:|"]  # fmt: skip
     for doc in digest.knowledge:
         lines.append(
             f"| `{_code(doc.path)}`{_stale(doc)}{_page_owner(doc)} | {doc.failed} "
             f"| {doc.failed_share:.0%} ({doc.failed} of {doc.cited}) |"
         )
+    if digest.conflicts:
+        lines += ["", "Pages that disagree (different values for what people asked):", ""]
+    for pair in digest.conflicts:
+        lines.append(
+            f"- ⚠️ {_claim_md(pair.newer)} but {_claim_md(pair.older)}: "
+            f"{conflict_advice(pair)}, e.g. “{_md(pair.example, 120)}”"
+        )
     return lines
+
+
+def _claim_md(claim: PageClaim) -> str:
+    when = f" (updated {claim.updated:%d %b %Y})" if claim.updated else " (no date)"
+    return f"`{_code(claim.path)}`{when} says **{_md(claim.value, 60)}**"
 
 
 def _stale(doc: DocumentToFix) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from bot.digest.knowledge_to_fix import DocumentToFix
+from bot.digest.knowledge_to_fix import DocumentToFix, PagesDisagree
 from bot.digest.past_fixes import PastFix
 from bot.digest.period import Period
 
@@ -159,6 +159,7 @@ class Digest:
     daily: tuple[DailyRate, ...] = field(default_factory=tuple)
     fixes: tuple[FixConfirmation, ...] = ()  # fixes confirmed this period, with replies
     knowledge: tuple[DocumentToFix, ...] = ()  # pages most cited by this period's failures
+    conflicts: tuple[PagesDisagree, ...] = ()  # page pairs stating different values
     past_fixes: tuple[PastFix, ...] = ()  # themes fixed lately, regressed first
 
     @property

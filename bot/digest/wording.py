@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from bot.digest.period import Period
 from bot.feedback.signals import REASON_LABELS
+
+if TYPE_CHECKING:
+    from bot.digest.knowledge_to_fix import PagesDisagree
 
 
 def date_range(period: Period) -> str:
@@ -67,3 +72,11 @@ def change(current: float, previous: float) -> str:
     if isinstance(current, int) and isinstance(previous, int):
         return f"{delta:+d}" if delta else "±0"
     return f"{delta * 100:+.0f} pts" if round(delta * 100) else "±0 pts"
+
+
+def conflict_advice(pair: PagesDisagree) -> str:
+    """How many failed questions the two pages disagree on, and what to do about it."""
+    asked = f"{pair.questions} failed question{'s' if pair.questions != 1 else ''}"
+    if pair.dated:
+        return f"{asked}; retire or correct the older page"
+    return f"{asked}; neither page is dated: correct one and add `updated:`"

@@ -22,11 +22,13 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from bot.digest.knowledge_to_fix import PageClaim
 from bot.digest.markdown import STATUS_MARK, headline_rows
 from bot.digest.model import RATE_DEFINITION, Digest, ProposedCorrection, ThemeDigest
 from bot.digest.past_fixes import fix_line
 from bot.digest.wording import (
     change,
+    conflict_advice,
     date_range,
     failures_text,
     handoffs_text,
@@ -76,7 +78,7 @@ def digest_groups(digest: Digest, permalink: Permalink) -> list[list[Block]]:
     if digest.hidden_themes:
         more = f"{themes_text(digest.hidden_themes)} more not shown (smaller or snoozed)."
         tail.append(ContextBlock(elements=[MarkdownTextObject(text=more)]))
-    if digest.knowledge:
+    if digest.knowledge or digest.conflicts:
         tail += [DividerBlock(), _knowledge(digest)]
     if digest.past_fixes:
         tail += [DividerBlock(), _past_fixes(digest)]
@@ -154,7 +156,11 @@ def _channel(channel_id: str) -> str:
 
 
 def _knowledge(digest: Digest) -> SectionBlock:
-    lines = ["*Knowledge to fix* (pages the failing answers cited)"]
+    lines = (
+        ["*Knowledge to fix* (pages the failing answers cited)"]
+        if digest.knowledge
+        else ["*Knowledge to fix*"]
+    )
     for doc in digest.knowledge:
         stale = f" :warning: *stale*: updated {doc.updated:%d %b %Y}" if doc.stale else ""
         if doc.updated and not doc.stale:
@@ -164,7 +170,17 @@ def _knowledge(digest: Digest) -> SectionBlock:
             f"{'answer' if doc.failed == 1 else 'answers'} cited it, "
             f"{doc.failed_share:.0%} of its {doc.cited} citations failed"
         )
+    if digest.conflicts:
+        lines.append("*Pages that disagree* (different values for what people asked)")
+    for pair in digest.conflicts:
+        lines.append(f"• :warning: {_claim_text(pair.newer)} but {_claim_text(pair.older)}: "
+                     f"{conflict_advice(pair)}, e.g. _{_line(pair.example, 120)}_")  # fmt: skip
     return SectionBlock(text=MarkdownTextObject(text=lines_within(lines, SECTION_LIMIT)))
+
+
+def _claim_text(claim: PageClaim) -> str:
+    when = f" (updated {claim.updated:%d %b %Y})" if claim.updated else " (no date)"
+    return f"`{_line(claim.path, 100)}`{when} says *{_line(claim.value, 60)}*"
 
 
 def _page_owner(owner: str | None) -> str:
