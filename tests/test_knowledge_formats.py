@@ -217,3 +217,76 @@ def test_a_reload_parses_only_the_files_that_changed(tmp_path: Path) -> None:
     assert {p.path for p in again.knowledge.passages} == {
         "handbook1.pdf", "handbook2.pdf", "scan.pdf",
     }  # fmt: skip
+
+
+def test_front_matter_with_windows_line_ends_is_read(tmp_path: Path) -> None:
+    page = "---\r\ntitle: Bike policy\r\nurl: https://wiki.example.com/bikes\r\nowner: U0FAC\r\n"
+    page += "---\r\n# Bikes and parking\r\n\r\nBikes go in the basement rack.\r\n"
+    (tmp_path / "bikes.md").write_bytes(page.encode())
+    (tmp_path / "desks.txt").write_bytes(
+        b"---\r\ntitle: Desks\r\n---\r\nBook a desk in Deskly.\r\n"
+    )
+    passages = {p.path: p for p in load_folder(tmp_path).knowledge.passages}
+    bikes = passages["bikes.md"]
+    assert (bikes.title, bikes.url, bikes.owner) == (
+        "Bike policy", "https://wiki.example.com/bikes", "U0FAC",
+    )  # fmt: skip
+    assert bikes.text == "Bikes go in the basement rack."
+    assert (passages["desks.txt"].title, passages["desks.txt"].text) == (
+        "Desks",
+        "Book a desk in Deskly.",
+    )
+
+
+CMS_PAGE = """<!doctype html><html><head><title>VPN setup | Acme Intranet</title></head><body>
+<header class="site-header">Acme Intranet <a href="/">Home</a></header>
+<div role="navigation">Departments Teams Tools</div>
+<div class="cookie-banner">We use cookies. Accept all</div>
+<main>
+<ol class="breadcrumbs"><li>Home</li><li>IT</li><li>VPN</li></ol>
+<h1>VPN setup</h1>
+<p># of devices: you can connect two devices at once.</p>
+<h2>Linux</h2>
+<pre><code># add the repository
+sudo add-apt-repository ppa:acme/vpn</code></pre>
+<aside>Related pages: Wifi, Printers</aside>
+</main>
+<div class="footer">Acme Corp 2026</div>
+</body></html>"""
+
+
+def test_an_html_page_gives_only_its_main_content_and_never_reads_text_as_markdown(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "vpn.html").write_text(CMS_PAGE, encoding="utf-8")
+    passages = load_folder(tmp_path).knowledge.passages
+    by_heading = {p.heading: p.text for p in passages}
+    assert passages[0].title == "VPN setup"  # the h1, not the site's <title> suffix
+    assert by_heading["VPN setup"] == "# of devices: you can connect two devices at once."
+    assert by_heading["Linux"] == "# add the repository sudo add-apt-repository ppa:acme/vpn"
+    everything = " ".join(p.heading + " " + p.text for p in passages)
+    for chrome in ("Acme Intranet", "Departments", "cookies", "Home", "Related pages", "Acme Corp"):
+        assert chrome not in everything
+
+
+def test_a_pdf_that_only_restricts_printing_opens_and_a_pdf_date_is_read(tmp_path: Path) -> None:
+    writer = PdfWriter(clone_from=io.BytesIO(pdf_bytes(HANDBOOK)))
+    writer.add_metadata({"/Updated": "D:20250301120000Z"})
+    writer.encrypt(user_password="", owner_password="owner-secret", algorithm="AES-256")
+    out = io.BytesIO()
+    writer.write(out)
+    (tmp_path / "restricted.pdf").write_bytes(out.getvalue())
+    load = load_folder(tmp_path)
+    assert load.broken == ()
+    assert {(p.page, p.updated) for p in load.knowledge.passages} == {
+        (1, "2025-03-01"), (2, "2025-03-01"),
+    }  # fmt: skip
+
+
+def test_doctor_names_up_to_ten_skipped_files(tmp_path: Path) -> None:
+    write_document(tmp_path / "good.md", HANDBOOK)
+    for n in range(12):
+        (tmp_path / f"bad{n:02}.txt").write_bytes(b"\xff\xfe bad")
+    [_, warning] = (render(c)[0] for c in check_knowledge(tmp_path))
+    assert all(f"bad{n:02}.txt" in warning for n in range(10))
+    assert warning.endswith("; and 2 more, each named in the log)")

@@ -46,9 +46,10 @@ def decode_text(data: bytes, kind: str) -> str:
     if b"\0" in data:
         raise ValueError(f"a binary file, not {kind} text")
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise ValueError(f"not UTF-8 text (bad byte at offset {error.start})") from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")  # Windows and old Mac line ends
 
 
 def relative(path: Path, root: Path) -> str:

@@ -8,6 +8,7 @@ text layer (a scan) is reported and skipped.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -66,6 +67,14 @@ def pdf_info(reader: PdfReader) -> DocumentInfo:
     return DocumentInfo(
         title=entry("/Title"),
         url=entry("/URL", "/Url", "/url"),
-        updated=entry("/Updated", "/updated"),
+        updated=_pdf_date(entry("/Updated", "/updated")),
         owner=entry("/Owner", "/owner"),
     )
+
+
+def _pdf_date(value: str | None) -> str | None:
+    """`2026-03-01` as written, or a PDF date (`D:20260301...`) as `2026-03-01`."""
+    if value is None:
+        return None
+    match = re.fullmatch(r"D:(\d{4})(\d{2})(\d{2}).*", value)
+    return f"{match.group(1)}-{match.group(2)}-{match.group(3)}" if match else value

@@ -9,6 +9,8 @@ from bot.answering.knowledge import BrokenFile, load_folder
 from bot.doctor.report import Check, fail, ok, warn
 
 NAME = "knowledge"
+SHOWN = 10
+"""Skipped files named in the warning; the running bot's log names every one."""
 PAGES = f"the pages employees ask about (policies, how-tos, FAQs) as {FORMATS}"
 
 
@@ -43,6 +45,6 @@ def check_knowledge(folder: Path | None, problem: str | None = None) -> list[Che
 def _skipped(broken: tuple[BrokenFile, ...]) -> str:
     if not broken:
         return ""
-    shown = "; ".join(f"{b.path}: {b.reason}" for b in broken[:3])
-    more = f"; and {len(broken) - 3} more" if len(broken) > 3 else ""
+    shown = "; ".join(f"{b.path}: {b.reason}" for b in broken[:SHOWN])
+    more = f"; and {len(broken) - SHOWN} more, each named in the log" if len(broken) > SHOWN else ""
     return f" ({shown}{more})"

@@ -39,7 +39,8 @@ def check_traces(settings: TraceSettings, timeout_s: float) -> Check:
         return fail(NAME, detail, "Set OTEL_EXPORTER_OTLP_HEADERS to what your tool asks for.")
     if status == 404:
         detail = f"no OTLP receiver at {where} (HTTP 404)"
-        fix = "Check the path: OTEL_EXPORTER_OTLP_ENDPOINT gets /v1/traces appended."
+        fix = ("Check the path: OTEL_EXPORTER_OTLP_TRACES_ENDPOINT is used as given, "
+               "OTEL_EXPORTER_OTLP_ENDPOINT gets /v1/traces appended.")  # fmt: skip
         return fail(NAME, detail, fix)
     if not 200 <= status < 300:
         return warn(NAME, f"the collector at {where} answered HTTP {status}", down)
