@@ -4,6 +4,7 @@ Mapping (documented in docs/answering.md):
 - verified answer                       -> 1.0, "Verified by <owner>, <date>"
 - provider failed                       -> 0.0, "No answer: check before relying on this"
 - no cited source                       -> <= 0.1, "No source found: check before relying on this"
+- the sources disagree                  -> <= 0.5, "Sources disagree: ..." (disagreement.py)
 - confidence >= 0.6                     -> "Grounded in N source(s)"
   (never when another file matches the question as well as the top one: see `confidence`)
 - otherwise                             -> "Weak support: check before relying on this"

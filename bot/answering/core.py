@@ -13,6 +13,12 @@ from bot.answering.confidence import (
     listed_sources,
 )
 from bot.answering.deadline import StreamResult, stream_with_deadline
+from bot.answering.disagreement import (
+    answer_conflict,
+    model_note,
+    newer_first,
+    with_disagreement,
+)
 from bot.answering.knowledge import Hit, KnowledgeBase
 from bot.answering.prompt import Prompt
 from bot.answering.steps import (
@@ -112,9 +118,11 @@ def answer_question(
         on_step(search_failed_step())
         raise
     on_step(search_step(hits))
+    conflict = answer_conflict(text, hits) if answerer.grounding != "service" else None
     request = AnswerRequest(
-        text, tuple(history), tuple(h.passage for h in hits), prompt, asker or Asker()
-    )
+        text, tuple(history), newer_first(hits, conflict), prompt, asker or Asker(),
+        note=model_note(conflict) if conflict is not None else "",
+    )  # fmt: skip
     # Citations are renumbered as they stream, so [n] is always the n-th listed source; a
     # service's [n] already points into the sources it sends, so its text is left alone.
     numbers = CitationNumbers(request.context)
@@ -138,7 +146,14 @@ def answer_question(
             answerer, request, hits, result, on_chunk, _elapsed_ms(clock, started)
         )
     sources = listed_sources(numbers.sources, request.context, answerer.grounding)
-    return _outcome(answerer, request, hits, sources, result, on_chunk, _elapsed_ms(clock, started))
+    outcome = _outcome(
+        answerer, request, hits, sources, result, on_chunk, _elapsed_ms(clock, started)
+    )
+    if conflict is None or outcome.error is not None:
+        return outcome
+    disagreeing = with_disagreement(outcome, conflict)
+    on_chunk(disagreeing.text[len(outcome.text) :])  # the line, after the streamed answer
+    return disagreeing
 
 
 def _retrieve(knowledge: KnowledgeBase, question: str, history: Sequence[Turn]) -> list[Hit]:

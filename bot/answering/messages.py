@@ -45,6 +45,9 @@ def build_messages(request: AnswerRequest) -> list[ChatMessage]:
     """History as prior turns, then context and the question as the final user message."""
     messages = [_history_message(turn) for turn in request.history[-MAX_HISTORY_TURNS:]]
     final = render_context(request.context) + "\n\n" + render_question(request.question)
+    if request.note:
+        final = render_context(request.context) + f"\n\n<note>\n{neutralise(request.note)}\n</note>"
+        final += "\n\n" + render_question(request.question)
     messages.append(ChatMessage("user", final))
     return _alternating(messages)
 

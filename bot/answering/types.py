@@ -105,6 +105,7 @@ class AnswerRequest:
     context: tuple[Passage, ...]
     prompt: Prompt
     asker: Asker = field(default_factory=Asker)
+    note: str = ""  # told to a model before it answers: the sources disagree (disagreement.py)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
-from bot.answering.conflicts import Claim, find_conflict
+from bot.answering.conflicts import Claim
+from bot.answering.disagreement import answer_conflict
 from bot.answering.knowledge import KnowledgeBase
 from bot.answering.types import Passage
 from bot.settings import DEFAULT_STALE_AFTER_DAYS
@@ -150,7 +151,7 @@ def pages_that_disagree(
     seen: dict[tuple[str, str, str, str], PagesDisagree] = {}
     distinct = list(dict.fromkeys(q.strip() for q in questions if q.strip()))
     for question in distinct[:MAX_QUESTIONS_CHECKED]:
-        conflict = find_conflict(question, index.search(question))
+        conflict = answer_conflict(question, index.search(question))
         if conflict is None:
             continue
         newer, older = _claim(conflict.newer), _claim(conflict.older)
