@@ -27,6 +27,7 @@ from bot.answering import (
     answer_question,
     check_question,
 )
+from bot.answering.known_issues import RECENT_DAYS, KnownIssue
 from bot.answering.steps import AnswerStep
 from bot.answering.verified_checks import default_checks
 from bot.runtime import Runtime
@@ -137,6 +138,7 @@ def ask(
             answerer=runtime.answerer,
             knowledge=runtime.knowledge,
             verified=verified_entries(runtime),
+            known_issues=known_issues(runtime),
             verified_checks=default_checks(runtime.answerer, runtime.prompts["verified_match"]),
             prompt=runtime.prompt,
             on_chunk=sink.append,
@@ -232,6 +234,19 @@ def thread_history(runtime: Runtime, channel_id: str, thread_ts: str) -> list[Tu
         turns.append(Turn("user", question))
         turns.append(Turn("assistant", answer))
     return turns
+
+
+def known_issues(runtime: Runtime) -> list[KnownIssue]:
+    """Open, unsnoozed themes with failures in the last RECENT_DAYS days, and who reviews them."""
+    since = runtime.store.now() - timedelta(days=RECENT_DAYS)
+    owners = {owner.id: owner.name for owner in runtime.store.list_owners()}
+    grouped: dict[int, tuple[str, int | None, list[str]]] = {}
+    for theme_id, label, owner_id, question in runtime.store.open_theme_reports(since):
+        grouped.setdefault(theme_id, (label, owner_id, []))[2].append(question)
+    return [
+        KnownIssue(theme_id, label, owners.get(owner_id, "its owner"), tuple(questions))
+        for theme_id, (label, owner_id, questions) in grouped.items()
+    ]
 
 
 def verified_entries(runtime: Runtime) -> list[VerifiedEntry]:

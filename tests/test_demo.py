@@ -14,7 +14,7 @@ from bot.cli import cli
 from bot.demo.digests import PostedDigest
 from bot.demo.output import written
 from bot.demo.owner_actions import PEOPLE
-from bot.demo.report import measure, verified_rate
+from bot.demo.report import last_mile, measure, verified_rate
 from bot.demo.run import DemoRun, run_demo
 from bot.digest import render_markdown
 from storage import Store, make_engine
@@ -145,3 +145,18 @@ def test_week1_people_digest_lists_the_handbook_that_contradicts_the_leave_polic
         "- ⚠️ `hr/leave-policy.md` (updated 03 Nov 2025) says **25 days** but "
         "`hr/employee-handbook-2019.md` (updated 01 Mar 2019) says **20 vacation days**: "
     ) in text
+
+
+def test_the_last_mile_numbers_the_demo_prints_hold(full_run: tuple[DemoRun, Store]) -> None:
+    run, store = full_run
+    one, two = last_mile(run, store, run.week1), last_mile(run, store, run.week2)
+    # Week 2: askers on subjects flagged in week 1 and not fixed are warned, precision first.
+    assert two.warned > 0 and two.warned_on_subject / two.warned >= 0.9
+    assert one.warned == 0  # nothing was flagged before week 1
+    # The 2019 handbook against the 2025 leave policy: answers said so in week 1.
+    assert one.disagreed > 0
+    vacation = [r for r in run.week1 if r.ask.topic.key == "vacation-days"]
+    texts = [store.get_answer(r.answer_id) for r in vacation]
+    said = [a for a in texts if a is not None and "The sources disagree" in a.text]
+    assert said and all("25 days" in a.text.split("The sources disagree")[0] for a in said)
+    assert two.confident_wrong < one.confident_wrong

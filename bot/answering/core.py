@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from bot.answering.citations import CitationNumbers, RenumberedAnswerer
 from bot.answering.confidence import (
@@ -20,6 +21,7 @@ from bot.answering.disagreement import (
     with_disagreement,
 )
 from bot.answering.knowledge import Hit, KnowledgeBase
+from bot.answering.known_issues import KnownIssue, known_issue_line, match_known_issue
 from bot.answering.prompt import Prompt
 from bot.answering.steps import (
     OnStep,
@@ -90,8 +92,12 @@ def answer_question(
     verified_checks: Sequence[MatchCheck] = (),
     on_step: OnStep = ignore_step,
     asker: Asker | None = None,
+    known_issues: Sequence[KnownIssue] = (),
 ) -> AnswerOutcome:
     """Answer one question; chunks go to `on_chunk` and join up to exactly `outcome.text`.
+
+    `known_issues` are open themes with recent flags: an answer on one says so
+    (bot/answering/known_issues.py); a verified answer is served before any of them.
 
     `on_step` hears each thinking step (bot/answering/steps.py) before the text it leads to.
     Raises QuestionRejected for unusable input; never raises for provider failures.
@@ -142,18 +148,26 @@ def answer_question(
     else:
         on_step(model_step(answerer, "error", timed_out=result.timed_out))
     if service:
-        return _service_outcome(
+        outcome = _service_outcome(
             answerer, request, hits, result, on_chunk, _elapsed_ms(clock, started)
         )
-    sources = listed_sources(numbers.sources, request.context, answerer.grounding)
-    outcome = _outcome(
-        answerer, request, hits, sources, result, on_chunk, _elapsed_ms(clock, started)
-    )
-    if conflict is None or outcome.error is not None:
+    else:
+        sources = listed_sources(numbers.sources, request.context, answerer.grounding)
+        outcome = _outcome(
+            answerer, request, hits, sources, result, on_chunk, _elapsed_ms(clock, started)
+        )
+    if outcome.error is not None:
         return outcome
-    disagreeing = with_disagreement(outcome, conflict)
-    on_chunk(disagreeing.text[len(outcome.text) :])  # the line, after the streamed answer
-    return disagreeing
+    if conflict is not None:
+        disagreeing = with_disagreement(outcome, conflict)
+        on_chunk(disagreeing.text[len(outcome.text) :])  # the line, after the streamed answer
+        outcome = disagreeing
+    issue = match_known_issue(text, known_issues)
+    if issue is not None:
+        line = known_issue_line(issue)
+        on_chunk(line)
+        outcome = replace(outcome, text=outcome.text + line)
+    return outcome
 
 
 def _retrieve(knowledge: KnowledgeBase, question: str, history: Sequence[Turn]) -> list[Hit]:

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from bot.answering.verified_cases import NEAR_MISSES
 from bot.demo.digests import PostedDigest
-from bot.demo.report import Rate, chart_png, measure, verified_rate, write_markdown
+from bot.demo.report import Rate, chart_png, last_mile, measure, verified_rate, write_markdown
 from bot.demo.run import DemoRun
 from bot.digest import render_markdown
 from storage import Store, make_engine
@@ -45,6 +45,7 @@ def show(console: Console, run: DemoRun, *, elapsed_s: float) -> None:
         f"near-miss questions would; [bold]{run.told_while_failing}[/] reporters were told "
         "'fixed' while their own question still fails."
     )
+    _last_mile(console, run)
     for note in run.notes:
         console.print(f"[yellow]Note:[/] {note}")
     paths = write_markdown(run)
@@ -64,6 +65,24 @@ def show(console: Console, run: DemoRun, *, elapsed_s: float) -> None:
         f"{env} LASTMILE_KNOWLEDGE_DIR={run.directory / 'knowledge'} {program} eval {dataset}",
     ):
         console.print(f"  {command}", soft_wrap=True, highlight=False, markup=False)
+
+
+def _last_mile(console: Console, run: DemoRun) -> None:
+    """The judgment and context gaps, week 1 -> week 2 (README: what lastmile does about them)."""
+    engine = make_engine(f"sqlite:///{run.database}")
+    try:
+        store = Store(engine)
+        one, two = last_mile(run, store, run.week1), last_mile(run, store, run.week2)
+    finally:
+        engine.dispose()
+    on_subject = f"{two.warned_on_subject / two.warned:.0%}" if two.warned else "-"
+    console.print(
+        f"Last mile, week 1 -> week 2: confident-but-wrong answers (flagged after showing "
+        f"'Grounded') [bold]{one.confident_wrong} -> {two.confident_wrong}[/]; answers that "
+        f"said their sources disagree [bold]{one.disagreed} -> {two.disagreed}[/]; known-issue "
+        f"warnings [bold]{one.warned} -> {two.warned}[/] (week 2: {two.warned_on_subject} on a "
+        f"subject flagged in week 1 and not fixed, {on_subject})."
+    )
 
 
 def _digests(console: Console, title: str, posted: list[PostedDigest]) -> None:

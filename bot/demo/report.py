@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.answering.disagreement import DISAGREE_LINE
 from bot.demo.run import AskRecord, DemoRun
 from bot.digest import render_markdown
 from storage import Store
@@ -108,3 +109,31 @@ def measure(run: DemoRun, store: Store) -> dict[str, tuple[Rate, Rate]]:
         "other questions": (rate(store, other1), rate(store, other2)),
         "all questions": (rate(store, run.week1), rate(store, run.week2)),
     }
+
+
+@dataclass(frozen=True)
+class LastMile:
+    """One week's judgment and context gaps, as the askers met them."""
+
+    confident_wrong: int  # flagged answers that had shown "Grounded"
+    disagreed: int  # answers that said their sources disagree
+    warned: int  # answers that carried the known-issue line
+    warned_on_subject: int  # ... on a subject flagged in week 1 and not fixed since
+
+
+def last_mile(run: DemoRun, store: Store, records: Sequence[AskRecord]) -> LastMile:
+    """Counted from the stored answers and feedback rows, not from the simulation's intent."""
+    flagged_before = {r.ask.topic.key for r in run.week1 if r.reaction in FLAGS}
+    open_subjects = flagged_before - run.fixed_topics
+    confident_wrong = disagreed = 0
+    for record in records:
+        answer = store.get_answer(record.answer_id)
+        if answer is None:
+            continue
+        kinds = {row.kind for row in store.feedback_for_answer(record.answer_id)}
+        grounded = answer.confidence_line.startswith("Grounded")
+        confident_wrong += grounded and bool(kinds & set(FLAGS))
+        disagreed += DISAGREE_LINE == answer.confidence_line
+    warned = [r for r in records if r.warned]
+    on_subject = sum(r.ask.topic.key in open_subjects for r in warned)
+    return LastMile(confident_wrong, disagreed, len(warned), on_subject)

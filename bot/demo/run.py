@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from importlib import resources
 from pathlib import Path
 
+from bot.answering.known_issues import KNOWN_ISSUE_MARK
 from bot.answering.reload import KnowledgeWatcher
 from bot.answering.verified_cases import NEAR_MISSES, wrong_serves
 from bot.asking import verified_entries
@@ -45,6 +46,7 @@ class AskRecord:
     answer_id: int
     reaction: str
     verified: bool
+    warned: bool = False  # the answer carried the known-issue line
 
 
 @dataclass
@@ -159,7 +161,8 @@ def ask_all(
         clock.advance(timedelta(minutes=2))
         world.react(ask.employee, answered, reaction)
         verified = "Verified by" in str(answered.message.get("blocks"))
-        records.append(AskRecord(ask, answered.answer_id, reaction.kind, verified))
+        warned = KNOWN_ISSUE_MARK in answered.text
+        records.append(AskRecord(ask, answered.answer_id, reaction.kind, verified, warned))
         step(f"week {ask.week}: {ask.text}")
     return records
 

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlmodel import col, select
 
+from bot.vocabulary import FAILURE_KINDS
 from storage.models import Answer, Feedback, Question, Theme, VerifiedAnswer
 from storage.queries.base import StoreBase
 
@@ -20,6 +21,25 @@ class ThemeQueries(StoreBase):
         query = select(Theme).where(Theme.owner_id == owner_id).order_by(col(Theme.id))
         with self.session() as session:
             return list(session.exec(query).all())
+
+    def open_theme_reports(self, since: datetime) -> list[tuple[int, str, int | None, str]]:
+        """(theme id, label, owner id, question) of each failure since `since` in a theme
+        that is open and not snoozed now: what the known-issue warning matches questions to."""
+        now = self.now()
+        query = (
+            select(Theme.id, Theme.label, Theme.owner_id, Question.text)
+            .join(Feedback, col(Feedback.theme_id) == col(Theme.id))
+            .join(Answer, col(Answer.id) == col(Feedback.answer_id))
+            .join(Question, col(Question.id) == col(Answer.question_id))
+            .where(Theme.status == "open")
+            .where(col(Theme.snoozed_until).is_(None) | (col(Theme.snoozed_until) < now))
+            .where(col(Feedback.kind).in_(FAILURE_KINDS))
+            .where(col(Feedback.created_at) >= since)
+        )
+        with self.session() as session:
+            return [
+                (int(t or 0), label, owner, text) for t, label, owner, text in session.exec(query)
+            ]
 
     def get_theme(self, theme_id: int) -> Theme | None:
         """One theme by id."""

@@ -1,0 +1,98 @@
+"""The known-issue warning over signed HTTP: an answer on a subject colleagues flagged recently
+says so and who reviews it, and says nothing once the theme is fixed or snoozed, for another
+subject, or when the flags are old; the demo's week-2 warnings are on flagged subjects."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.answering.known_issues import KNOWN_ISSUE_MARK
+from bot.answering.offline import OfflineAnswerer
+from bot.clock import ManualClock
+from storage import Store
+from storage.models import Theme
+from tests.fakes import payloads
+from tests.fakes.digest_data import install_owners, seed
+from tests.fakes.slack_app import AppHarness, running_app, write_knowledge
+
+NOW = datetime(2026, 11, 20, 10, tzinfo=UTC)
+LEAVE = "# Leave policy\n\nFull-time employees get 25 days of paid annual leave per year.\n"
+VPN = "# VPN\n\nReset the VPN password in the VPN portal.\n"
+FLAGGED = ("How many vacation days do I get per year?", "how many vacation days do we get")
+
+
+@pytest.fixture
+def flags_age_days() -> int:
+    """How long ago the two flags were given."""
+    return 2
+
+
+@pytest.fixture
+def app(
+    store: Store, clock: ManualClock, tmp_path: Path, flags_age_days: int
+) -> Iterator[AppHarness]:
+    """The app over two pages; the People team owns a theme with two flags. Everything is
+    stored before the app starts and the clock stays put (a clock jump while an event is being
+    answered makes its lease look expired, and a second worker would take it over)."""
+    knowledge = write_knowledge(tmp_path / "kb", {"leave.md": LEAVE, "vpn.md": VPN})
+    owners = install_owners(store, tmp_path)
+    theme = store.save_theme(
+        Theme(owner_id=owners["People team"].id, label="Vacation days", first_seen=NOW,
+              last_seen=NOW)
+    )  # fmt: skip
+    assert theme.id is not None
+    flagged_at = NOW - timedelta(days=flags_age_days)
+    ids = [seed(store, clock, flagged_at, q).feedback_id for q in FLAGGED]
+    store.tag_feedback(theme.id, [i for i in ids if i is not None])
+    clock.set(NOW)
+    with running_app(store, answerer=OfflineAnswerer(), knowledge=knowledge, clock=clock) as h:
+        yield h
+
+
+def _answer(app: AppHarness, question: str) -> str:
+    event = payloads.app_mention(f"<@UBOT> {question}")
+    assert app.sender.send_event(event).status == 200
+    app.slack.wait_for("chat.stopStream", count=len(app.slack.calls_to("chat.stopStream")) + 1)
+    messages = app.slack.messages("C111", thread_ts=str(event["event"]["ts"]))
+    assert len(messages) == 1, json.dumps(messages[1:])
+    return str(messages[0]["text"])
+
+
+def test_an_answer_on_a_recently_flagged_subject_says_so_and_who_reviews_it(
+    app: AppHarness,
+) -> None:
+    text = _answer(app, "how many vacation days do I get?")
+    assert "25 days" in text
+    assert (
+        f"{KNOWN_ISSUE_MARK} in the last 14 days (2 reports); People team is reviewing them. "
+        "Check this answer before relying on it."
+    ) in text
+
+
+def test_another_subject_gets_no_warning(app: AppHarness) -> None:
+    assert KNOWN_ISSUE_MARK not in _answer(app, "how do I reset my VPN password?")
+
+
+@pytest.mark.parametrize("change", ["fixed", "snoozed"])
+def test_no_warning_once_the_theme_is_fixed_or_snoozed(
+    app: AppHarness, store: Store, change: str
+) -> None:
+    [owner] = [o for o in store.list_owners() if o.name == "People team"]
+    assert owner.id is not None
+    [theme] = store.themes_for_owner(owner.id)
+    if change == "fixed":
+        theme.status, theme.fixed_at = "fixed", NOW
+    else:
+        theme.snoozed_until = NOW + timedelta(days=7)
+    store.save_theme(theme)
+    assert KNOWN_ISSUE_MARK not in _answer(app, "how many vacation days do I get?")
+
+
+@pytest.mark.parametrize("flags_age_days", [15])
+def test_no_warning_when_the_flags_are_older_than_two_weeks(app: AppHarness) -> None:
+    assert KNOWN_ISSUE_MARK not in _answer(app, "how many vacation days do I get?")
