@@ -85,13 +85,18 @@ def measure(app: App, runtime: Runtime, rate: float, seconds: float) -> tuple[li
         app.listener_runner.listener_executor.shutdown(wait=True)
 
 
-def main() -> None:
-    """Run both targets and print the table."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def rate_and_duration(doc: str) -> tuple[float, float]:
+    """`--rate` (requests per second, <= 100) and `--seconds` (<= 60) from the command line."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0] if doc else None)
     parser.add_argument("--rate", type=float, default=20.0, help="requests per second (<= 100)")
     parser.add_argument("--seconds", type=float, default=10.0, help="duration (<= 60)")
     args = parser.parse_args()
-    rate, seconds = min(args.rate, 100.0), min(args.seconds, 60.0)
+    return min(args.rate, 100.0), min(args.seconds, 60.0)
+
+
+def main() -> None:
+    """Run both targets and print the table."""
+    rate, seconds = rate_and_duration(__doc__ or "")
     with FakeSlackApi() as slack, tempfile.TemporaryDirectory() as tmp:
         settings = transport_settings(f"sqlite:///{Path(tmp) / 'bench.db'}", slack.api_url)
         runtime = build_runtime(settings, clock=system_clock)

@@ -13,7 +13,6 @@ answer was stored, and the spans the receiver got. Ratios are against traces off
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import socket
 import statistics
@@ -23,7 +22,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from bench.bench_ack import load, percentile, timed
+from bench.bench_ack import load, percentile, rate_and_duration, timed
 from bot.cli.common import configure_logging
 from bot.clock import system_clock
 from bot.runtime import Runtime, build_runtime
@@ -121,11 +120,7 @@ def _react(url: str, runtime: Runtime, rate: float) -> list[float]:
 
 def main() -> None:
     """The four runs and the table."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rate", type=float, default=20.0, help="requests per second (<= 100)")
-    parser.add_argument("--seconds", type=float, default=10.0, help="duration (<= 60)")
-    args = parser.parse_args()
-    rate, seconds = min(args.rate, 100.0), min(args.seconds, 60.0)
+    rate, seconds = rate_and_duration(__doc__ or "")
     configure_logging("WARNING")  # as `lastmile serve` logs: the exporter's retries stay quiet
     runs = []
     with FakeSlackApi() as slack, tempfile.TemporaryDirectory() as tmp:
