@@ -240,12 +240,14 @@ def known_issues(runtime: Runtime) -> list[KnownIssue]:
     """Open, unsnoozed themes with failures in the last RECENT_DAYS days, and who reviews them."""
     since = runtime.store.now() - timedelta(days=RECENT_DAYS)
     owners = {owner.id: owner.name for owner in runtime.store.list_owners()}
-    grouped: dict[int, tuple[str, int | None, list[str]]] = {}
-    for theme_id, label, owner_id, question in runtime.store.open_theme_reports(since):
-        grouped.setdefault(theme_id, (label, owner_id, []))[2].append(question)
+    grouped: dict[int, tuple[str, int | None, list[str], set[str]]] = {}
+    for theme_id, label, owner_id, question, user in runtime.store.open_theme_reports(since):
+        entry = grouped.setdefault(theme_id, (label, owner_id, [], set()))
+        entry[2].append(question)
+        entry[3].add(user)
     return [
-        KnownIssue(theme_id, label, owners.get(owner_id, "its owner"), tuple(questions))
-        for theme_id, (label, owner_id, questions) in grouped.items()
+        KnownIssue(theme_id, label, owners.get(owner_id, "its owner"), tuple(qs), len(people))
+        for theme_id, (label, owner_id, qs, people) in grouped.items()
     ]
 
 

@@ -85,6 +85,6 @@ def test_precision_and_recall_on_the_written_pairs_hold_their_floors() -> None:
         tp += found is not None and pair.disagree
         fp += found is not None and not pair.disagree
         fn += found is None and pair.disagree
-    # Measured: precision 100%, recall 62% (3 of the 6 misses: retrieval found one page only).
+    # Measured: precision 100%, recall 75% (3 of the 4 misses: retrieval found one page only).
     assert tp / (tp + fp) >= 0.9
-    assert tp / (tp + fn) >= 0.6
+    assert tp / (tp + fn) >= 0.7

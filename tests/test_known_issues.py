@@ -47,7 +47,10 @@ def app(
     )  # fmt: skip
     assert theme.id is not None
     flagged_at = NOW - timedelta(days=flags_age_days)
-    ids = [seed(store, clock, flagged_at, q).feedback_id for q in FLAGGED]
+    ids = [
+        seed(store, clock, flagged_at, q, user=f"U0FLAG{n}").feedback_id
+        for n, q in enumerate(FLAGGED)
+    ]
     store.tag_feedback(theme.id, [i for i in ids if i is not None])
     clock.set(NOW)
     with running_app(store, answerer=OfflineAnswerer(), knowledge=knowledge, clock=clock) as h:
@@ -68,8 +71,9 @@ def test_an_answer_on_a_recently_flagged_subject_says_so_and_who_reviews_it(
 ) -> None:
     text = _answer(app, "how many vacation days do I get?")
     assert "25 days" in text
+    assert "Grounded" not in json.dumps(app.slack.calls_to("chat.stopStream")[-1].params)
     assert (
-        f"{KNOWN_ISSUE_MARK} in the last 14 days (2 reports); People team is reviewing them. "
+        f"{KNOWN_ISSUE_MARK} in the last 14 days (2 people); People team is reviewing them. "
         "Check this answer before relying on it."
     ) in text
 
@@ -96,3 +100,21 @@ def test_no_warning_once_the_theme_is_fixed_or_snoozed(
 @pytest.mark.parametrize("flags_age_days", [15])
 def test_no_warning_when_the_flags_are_older_than_two_weeks(app: AppHarness) -> None:
     assert KNOWN_ISSUE_MARK not in _answer(app, "how many vacation days do I get?")
+
+
+def test_one_persons_two_flags_are_no_pattern(
+    store: Store, clock: ManualClock, tmp_path: Path
+) -> None:
+    """A thumbs down and a correction from the same person count once: no warning."""
+    knowledge = write_knowledge(tmp_path / "kb", {"leave.md": LEAVE})
+    owners = install_owners(store, tmp_path)
+    theme = store.save_theme(
+        Theme(owner_id=owners["People team"].id, label="Vacation days", first_seen=NOW,
+              last_seen=NOW)
+    )  # fmt: skip
+    assert theme.id is not None
+    ids = [seed(store, clock, NOW - timedelta(days=1), q).feedback_id for q in FLAGGED]
+    store.tag_feedback(theme.id, [i for i in ids if i is not None])
+    clock.set(NOW)
+    with running_app(store, answerer=OfflineAnswerer(), knowledge=knowledge, clock=clock) as app:
+        assert KNOWN_ISSUE_MARK not in _answer(app, "how many vacation days do I get?")

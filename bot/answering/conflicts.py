@@ -22,6 +22,7 @@ from bot.answering.stem import terms
 from bot.answering.synonyms import Concept, concepts, query_terms
 from bot.answering.text import sentences
 from bot.answering.types import Passage
+from bot.answering.verified import GENERIC as FRAMING
 
 RIVAL_SHARE = 0.3
 """Only files scoring at least this share of the top hit are compared (weaker ones are noise)."""
@@ -40,7 +41,7 @@ _UNITS = {
 }  # fmt: skip
 _UNIT = "|".join(sorted((re.escape(u) for u in _UNITS if u.isalpha() or " " in u), key=len,
                         reverse=True))  # fmt: skip
-_NUMBER = r"\d{1,3}(?:,\d{3})+|\d+(?:[.,]\d+)?"
+_NUMBER = r"\d{1,3}(?:[,.]\d{3})+(?![.,]?\d)|\d+(?:[.,]\d+)?"
 _BETWEEN = r"(?:(?!(?:a|an|per|each|every|the|in|of)\b)[a-z][a-z-]*\s+){0,2}?"
 """Up to two words between a number and its unit ("20 vacation days"), but not "1,000 a year"."""
 _AFTER = re.compile(
@@ -100,7 +101,7 @@ class Conflict:
     def dated(self) -> bool:
         """True when the dates tell which is newer (else `newer` is just the better match)."""
         new, old = self.newer.updated, self.older.updated
-        return new is not None and (old is None or new > old)
+        return new is not None and old is not None and new > old  # an undated page: unknown
 
 
 def quantities(sentence: str) -> list[Quantity]:
@@ -144,8 +145,8 @@ def _bound(before: str) -> str:
 
 
 def _float(text: str) -> float:
-    if re.fullmatch(r"\d{1,3}(,\d{3})+", text):
-        return float(text.replace(",", ""))  # 1,000 is a thousand
+    if re.fullmatch(r"\d{1,3}([,.]\d{3})+", text):  # 1,000 and 1.000 are a thousand
+        return float(text.replace(",", "").replace(".", ""))
     return float(text.replace(",", "."))  # 12,5 is twelve and a half
 
 
@@ -170,8 +171,10 @@ def find_conflict(question: str, hits: Sequence[Hit]) -> Conflict | None:
         for second, second_text, second_values in claims[i + 1 :]:
             if _about(first, first_text, wanted) != _about(second, second_text, wanted):
                 continue  # "the home office budget" is not "the learning budget"
+            if _misses(first_text, wanted) > 1 or _misses(second_text, wanted) > 1:
+                continue  # neither says what was asked: "notice" before leave, not its length
             pair = _disagreement(first_text, first_values, second_text, second_values, wanted)
-            if pair is not None:
+            if pair is not None and _period(first_text) == _period(second_text):
                 one, two = Claim(first, first_text, pair[0]), Claim(second, second_text, pair[1])
                 return _ordered(one, two)
     return None
@@ -180,7 +183,16 @@ def find_conflict(question: str, hits: Sequence[Hit]) -> Conflict | None:
 def _about(passage: Passage, sentence: str, question: list[Concept]) -> frozenset[str]:
     """The question's words a claim is about: in its sentence, its page's title or heading."""
     said = set(terms(f"{passage.title} {passage.heading} {sentence}"))
-    return frozenset(c.term for c in question if said & set(c.all_terms) - UNIT_TERMS)
+    return frozenset(
+        c.term for c in question if c.term not in FRAMING and said & set(c.all_terms) - UNIT_TERMS
+    )  # "per", "daily", "many" frame a question; one page saying "per day" is no other subject
+
+
+def _misses(sentence: str, question: list[Concept]) -> int:
+    """The question's subject words (framing and units aside) a sentence does not say."""
+    said = set(terms(sentence))
+    subjects = [set(c.all_terms) - UNIT_TERMS for c in question if c.term not in FRAMING]
+    return sum(1 for subject in subjects if subject and not subject & said)
 
 
 def _best_sentence(passage: Passage, words: set[str]) -> str:
@@ -220,11 +232,33 @@ def _disagreement(
     return None
 
 
+_PERIOD = re.compile(
+    r"\b(?:(?:per|a|an|each|every)\s+(day|week|month|year|night)|(daily|weekly|monthly|yearly|"
+    r"annual|annually))\b",
+    re.IGNORECASE,
+)
+_PERIOD_WORDS = {"daily": "day", "weekly": "week", "monthly": "month", "yearly": "year",
+                 "annual": "year", "annually": "year"}  # fmt: skip
+
+
+def _period(sentence: str) -> str:
+    """The period a value is given for ("50 EUR per month"); "" when the sentence gives none.
+
+    "50 EUR a month" and "600 EUR a year" are the same allowance, not a contradiction.
+    """
+    match = _PERIOD.search(sentence)
+    if match is None:
+        return ""
+    word = (match.group(1) or match.group(2)).lower()
+    return _PERIOD_WORDS.get(word, word)
+
+
 def _names(sentence: str) -> set[str]:
     return set(_NAME.findall(sentence))
 
 
 def _ordered(one: Claim, two: Claim) -> Conflict:
-    if two.updated is not None and (one.updated is None or two.updated > one.updated):
+    """Newer first when both are dated; else the better match first (`dated` is then False)."""
+    if one.updated is not None and two.updated is not None and two.updated > one.updated:
         return Conflict(newer=two, older=one)
     return Conflict(newer=one, older=two)

@@ -21,7 +21,12 @@ from bot.answering.disagreement import (
     with_disagreement,
 )
 from bot.answering.knowledge import Hit, KnowledgeBase
-from bot.answering.known_issues import KnownIssue, known_issue_line, match_known_issue
+from bot.answering.known_issues import (
+    FLAGGED_LINE,
+    KnownIssue,
+    known_issue_line,
+    match_known_issue,
+)
 from bot.answering.prompt import Prompt
 from bot.answering.steps import (
     OnStep,
@@ -166,7 +171,13 @@ def answer_question(
     if issue is not None:
         line = known_issue_line(issue)
         on_chunk(line)
-        outcome = replace(outcome, text=outcome.text + line)
+        grounded = outcome.confidence_line.startswith("Grounded")
+        outcome = replace(
+            outcome,
+            text=outcome.text + line,
+            confidence=min(outcome.confidence, 0.5),
+            confidence_line=FLAGGED_LINE if grounded else outcome.confidence_line,
+        )
     return outcome
 
 

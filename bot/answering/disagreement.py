@@ -37,8 +37,8 @@ def answer_conflict(question: str, hits: list[Hit]) -> Conflict | None:
 def newer_first(hits: list[Hit], conflict: Conflict | None) -> tuple[Passage, ...]:
     """The context passages, the newer claim's passage first when the dates say which it is."""
     passages = [hit.passage for hit in hits]
-    if conflict is None or not conflict.dated:
-        return tuple(passages)
+    if conflict is None or not conflict.dated or passages[0].path == conflict.newer.passage.path:
+        return tuple(passages)  # the best match is already the newer page: keep its best passage
     newer = conflict.newer.passage
     return (newer, *(p for p in passages if p != newer))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
+from sqlalchemy import select as sa_select
 from sqlalchemy import update
 from sqlmodel import col, select
 
@@ -22,24 +23,29 @@ class ThemeQueries(StoreBase):
         with self.session() as session:
             return list(session.exec(query).all())
 
-    def open_theme_reports(self, since: datetime) -> list[tuple[int, str, int | None, str]]:
-        """(theme id, label, owner id, question) of each failure since `since` in a theme
-        that is open and not snoozed now: what the known-issue warning matches questions to."""
+    def open_theme_reports(self, since: datetime) -> list[tuple[int, str, int | None, str, str]]:
+        """(theme id, label, owner id, question, who flagged) of each failure since `since` in a
+        theme that is open and not snoozed now: what the known-issue warning matches to."""
         now = self.now()
         query = (
-            select(Theme.id, Theme.label, Theme.owner_id, Question.text)
+            sa_select(
+                col(Theme.id),
+                col(Theme.label),
+                col(Theme.owner_id),
+                col(Question.text),
+                col(Feedback.user_id),
+            )  # fmt: skip
             .join(Feedback, col(Feedback.theme_id) == col(Theme.id))
             .join(Answer, col(Answer.id) == col(Feedback.answer_id))
             .join(Question, col(Question.id) == col(Answer.question_id))
-            .where(Theme.status == "open")
+            .where(col(Theme.status) == "open")
             .where(col(Theme.snoozed_until).is_(None) | (col(Theme.snoozed_until) < now))
             .where(col(Feedback.kind).in_(FAILURE_KINDS))
             .where(col(Feedback.created_at) >= since)
         )
         with self.session() as session:
-            return [
-                (int(t or 0), label, owner, text) for t, label, owner, text in session.exec(query)
-            ]
+            rows = session.execute(query)
+            return [(int(t or 0), label, owner, text, user) for t, label, owner, text, user in rows]
 
     def get_theme(self, theme_id: int) -> Theme | None:
         """One theme by id."""
