@@ -82,12 +82,7 @@ class Claim:
     @property
     def updated(self) -> date | None:
         """The file's `updated:` date, when it gives a readable one."""
-        if not self.passage.updated:
-            return None
-        try:
-            return date.fromisoformat(self.passage.updated.strip()[:10])
-        except ValueError:
-            return None
+        return self.passage.updated_date
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 
 from bot.answering.citations import CitationNumbers, RenumberedAnswerer
 from bot.answering.confidence import (
@@ -21,12 +20,7 @@ from bot.answering.disagreement import (
     with_disagreement,
 )
 from bot.answering.knowledge import Hit, KnowledgeBase
-from bot.answering.known_issues import (
-    FLAGGED_LINE,
-    KnownIssue,
-    known_issue_line,
-    match_known_issue,
-)
+from bot.answering.known_issues import KnownIssue, match_known_issue, with_known_issue
 from bot.answering.prompt import Prompt
 from bot.answering.steps import (
     OnStep,
@@ -129,7 +123,8 @@ def answer_question(
         on_step(search_failed_step())
         raise
     on_step(search_step(hits))
-    conflict = answer_conflict(text, hits) if answerer.grounding != "service" else None
+    service = answerer.grounding == "service"
+    conflict = None if service else answer_conflict(text, hits)
     request = AnswerRequest(
         text, tuple(history), newer_first(hits, conflict), prompt, asker or Asker(),
         note=model_note(conflict) if conflict is not None else "",
@@ -137,7 +132,6 @@ def answer_question(
     # Citations are renumbered as they stream, so [n] is always the n-th listed source; a
     # service's [n] already points into the sources it sends, so its text is left alone.
     numbers = CitationNumbers(request.context)
-    service = answerer.grounding == "service"
     streamed = answerer if service else RenumberedAnswerer(answerer, numbers)
     asked = clock()
     on_step(model_step(answerer, "in_progress"))
@@ -164,20 +158,10 @@ def answer_question(
     if outcome.error is not None:
         return outcome
     if conflict is not None:
-        disagreeing = with_disagreement(outcome, conflict)
-        on_chunk(disagreeing.text[len(outcome.text) :])  # the line, after the streamed answer
-        outcome = disagreeing
+        outcome = _stream_tail(outcome, with_disagreement(outcome, conflict), on_chunk)
     issue = match_known_issue(text, known_issues)
     if issue is not None:
-        line = known_issue_line(issue)
-        on_chunk(line)
-        grounded = outcome.confidence_line.startswith("Grounded")
-        outcome = replace(
-            outcome,
-            text=outcome.text + line,
-            confidence=min(outcome.confidence, 0.5),
-            confidence_line=FLAGGED_LINE if grounded else outcome.confidence_line,
-        )
+        outcome = _stream_tail(outcome, with_known_issue(outcome, issue), on_chunk)
     return outcome
 
 
@@ -274,6 +258,14 @@ def _service_outcome(
         model=model,
         prompt_version=version,
     )
+
+
+def _stream_tail(
+    before: AnswerOutcome, after: AnswerOutcome, on_chunk: Callable[[str], None]
+) -> AnswerOutcome:
+    """Stream what `after` adds to the text already streamed for `before` (a closing line)."""
+    on_chunk(after.text[len(before.text) :])
+    return after
 
 
 def _elapsed_ms(clock: Clock, started: float) -> int:

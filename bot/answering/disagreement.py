@@ -25,8 +25,8 @@ def answer_conflict(question: str, hits: list[Hit]) -> Conflict | None:
     is not what the answer is about: it would be noise, and reordering for it would put an
     off-topic page first.
     """
-    conflict = find_conflict(question, hits)
-    if conflict is None or not hits:
+    conflict = find_conflict(question, hits)  # None unless two hits disagree
+    if conflict is None:
         return None
     top = hits[0].passage.path
     if top not in (conflict.newer.passage.path, conflict.older.passage.path):

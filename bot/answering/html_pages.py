@@ -65,8 +65,6 @@ def _main_content(soup: BeautifulSoup) -> Tag | BeautifulSoup:
 
 def _is_chrome(tag: Tag) -> bool:
     """Navigation, banners, breadcrumbs, cookie notices... by ARIA role, id or class."""
-    if tag.decomposed:
-        return False
     if (_attr(tag, "role") or "").lower() in CHROME_ROLES or tag.get("aria-hidden") == "true":
         return True
     names = f"{_attr(tag, 'class') or ''} {_attr(tag, 'id') or ''}"

@@ -11,14 +11,18 @@ as "Grounded": its confidence line says colleagues flagged the subject.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from bot.answering.confidence import GROUNDED
+from bot.answering.types import AnswerOutcome
 from bot.answering.verified import MATCH_THRESHOLD, variant_score
 
 RECENT_DAYS = 14
 MIN_PEOPLE = 2
 """One person's flag is an opinion; two people on the same subject are a pattern to tell."""
 FLAGGED_LINE = "Colleagues flagged this subject: check before relying on this"
+MAX_CONFIDENCE = 0.5
+"""A warned answer is never shown as grounded."""
 KNOWN_ISSUE_MARK = ":information_source: Colleagues flagged answers on this subject"
 
 
@@ -50,4 +54,15 @@ def known_issue_line(issue: KnownIssue) -> str:
     return (
         f"\n\n{KNOWN_ISSUE_MARK} in the last {RECENT_DAYS} days ({issue.people} people); "
         f"{issue.reviewer} is reviewing them. Check this answer before relying on it."
+    )
+
+
+def with_known_issue(outcome: AnswerOutcome, issue: KnownIssue) -> AnswerOutcome:
+    """The outcome with the line appended (the caller streams it) and never "Grounded"."""
+    grounded = bool(outcome.sources) and outcome.confidence >= GROUNDED
+    return replace(
+        outcome,
+        text=outcome.text + known_issue_line(issue),
+        confidence=min(outcome.confidence, MAX_CONFIDENCE),
+        confidence_line=FLAGGED_LINE if grounded else outcome.confidence_line,
     )

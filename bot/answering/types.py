@@ -42,6 +42,16 @@ class Passage:
     owner: str | None = None  # the page's `owner:` metadata (digest: Knowledge to fix)
     page: int | None = None  # a PDF passage's page number, from 1
 
+    @property
+    def updated_date(self) -> date | None:
+        """`updated:` as a date (`2019-03-01`, a time after it ignored); None if unreadable."""
+        if not self.updated:
+            return None
+        try:
+            return date.fromisoformat(self.updated.strip()[:10])
+        except ValueError:
+            return None
+
 
 @dataclass(frozen=True)
 class Source:

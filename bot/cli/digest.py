@@ -90,7 +90,7 @@ def _preview(
     labeler = theme_labeler(answerer_from_settings(settings), prompt)  # None offline: key terms
     owners = _owners(store, owner)
     index = load_folder(settings.knowledge_dir).knowledge
-    dates = knowledge_dates(index.passages, settings.stale_after_days, index)  # stale, conflicts
+    dates = knowledge_dates(index, settings.stale_after_days)  # stale pages, conflicts
     texts = [
         render_markdown(
             build_digest(

@@ -80,9 +80,7 @@ def post_digests(world: DemoWorld, period: Period, notes: list[str]) -> list[Pos
 
     runtime = world.runtime
     poster = RecordingPoster(SlackPoster(world.app.client, chart=True))
-    knowledge = knowledge_dates(
-        runtime.knowledge.passages, runtime.settings.stale_after_days, runtime.knowledge
-    )
+    knowledge = knowledge_dates(runtime.knowledge, runtime.settings.stale_after_days)
     deliveries = deliver_all(
         runtime.store, poster, period, instance_id=runtime.instance_id,
         clusterer=clusterer(notes), knowledge=knowledge,

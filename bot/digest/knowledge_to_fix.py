@@ -9,14 +9,13 @@ an `owner` shows it, so the theme's owner knows who can change the page.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from bot.answering.conflicts import Claim
 from bot.answering.disagreement import answer_conflict
 from bot.answering.knowledge import KnowledgeBase
-from bot.answering.types import Passage
 from bot.settings import DEFAULT_STALE_AFTER_DAYS
 
 TOP_DOCUMENTS = 5
@@ -54,30 +53,19 @@ class DocumentToFix:
 
 
 def knowledge_dates(
-    passages: Iterable[Passage],
-    stale_after_days: int = DEFAULT_STALE_AFTER_DAYS,
-    index: KnowledgeBase | None = None,
+    knowledge: KnowledgeBase, stale_after_days: int = DEFAULT_STALE_AFTER_DAYS
 ) -> KnowledgeDates:
     """Each page's `updated:` date and `owner:`, read from the loaded knowledge (unreadable
-    dates skipped)."""
+    dates skipped), which is also searched for pages that disagree."""
     updated: dict[str, date] = {}
     owners: dict[str, str] = {}
-    for passage in passages:
+    for passage in knowledge.passages:
         if passage.owner:
             owners.setdefault(passage.path, passage.owner)
-        if passage.updated and passage.path not in updated:
-            when = parse_updated(passage.updated)
-            if when is not None:
-                updated[passage.path] = when
-    return KnowledgeDates(updated, stale_after_days, owners, index)
-
-
-def parse_updated(text: str) -> date | None:
-    """`2019-03-01` (a time after it is ignored) as a date; None for anything else."""
-    try:
-        return date.fromisoformat(text.strip()[:10])
-    except ValueError:
-        return None
+        when = passage.updated_date
+        if when is not None and passage.path not in updated:
+            updated[passage.path] = when
+    return KnowledgeDates(updated, stale_after_days, owners, knowledge)
 
 
 def documents_to_fix(

@@ -30,8 +30,6 @@ def send_digests(
     return deliver_all(
         runtime.store, poster, period, instance_id=runtime.instance_id, clusterer=clusterer,
         labeler=theme_labeler(runtime.answerer, runtime.prompts["theme_label"]),
-        knowledge=knowledge_dates(
-            runtime.knowledge.passages, runtime.settings.stale_after_days, runtime.knowledge
-        ),
+        knowledge=knowledge_dates(runtime.knowledge, runtime.settings.stale_after_days),
         trace_link=runtime.settings.traces.link,
     )  # fmt: skip
