@@ -33,8 +33,18 @@ def flags_age_days() -> int:
 
 
 @pytest.fixture
+def flaggers() -> tuple[str, ...]:
+    """Who gave the flags, one per flagged question."""
+    return tuple(f"U0FLAG{n}" for n in range(len(FLAGGED)))
+
+
+@pytest.fixture
 def app(
-    store: Store, clock: ManualClock, tmp_path: Path, flags_age_days: int
+    store: Store,
+    clock: ManualClock,
+    tmp_path: Path,
+    flags_age_days: int,
+    flaggers: tuple[str, ...],
 ) -> Iterator[AppHarness]:
     """The app over two pages; the People team owns a theme with two flags. Everything is
     stored before the app starts and the clock stays put (a clock jump while an event is being
@@ -48,8 +58,8 @@ def app(
     assert theme.id is not None
     flagged_at = NOW - timedelta(days=flags_age_days)
     ids = [
-        seed(store, clock, flagged_at, q, user=f"U0FLAG{n}").feedback_id
-        for n, q in enumerate(FLAGGED)
+        seed(store, clock, flagged_at, q, user=user).feedback_id
+        for q, user in zip(FLAGGED, flaggers, strict=True)
     ]
     store.tag_feedback(theme.id, [i for i in ids if i is not None])
     clock.set(NOW)
@@ -102,19 +112,7 @@ def test_no_warning_when_the_flags_are_older_than_two_weeks(app: AppHarness) -> 
     assert KNOWN_ISSUE_MARK not in _answer(app, "how many vacation days do I get?")
 
 
-def test_one_persons_two_flags_are_no_pattern(
-    store: Store, clock: ManualClock, tmp_path: Path
-) -> None:
-    """A thumbs down and a correction from the same person count once: no warning."""
-    knowledge = write_knowledge(tmp_path / "kb", {"leave.md": LEAVE})
-    owners = install_owners(store, tmp_path)
-    theme = store.save_theme(
-        Theme(owner_id=owners["People team"].id, label="Vacation days", first_seen=NOW,
-              last_seen=NOW)
-    )  # fmt: skip
-    assert theme.id is not None
-    ids = [seed(store, clock, NOW - timedelta(days=1), q).feedback_id for q in FLAGGED]
-    store.tag_feedback(theme.id, [i for i in ids if i is not None])
-    clock.set(NOW)
-    with running_app(store, answerer=OfflineAnswerer(), knowledge=knowledge, clock=clock) as app:
-        assert KNOWN_ISSUE_MARK not in _answer(app, "how many vacation days do I get?")
+@pytest.mark.parametrize("flaggers", [("U0ASKER", "U0ASKER")])
+def test_one_persons_two_flags_are_no_pattern(app: AppHarness) -> None:
+    """Two thumbs down from the same person count once: no warning."""
+    assert KNOWN_ISSUE_MARK not in _answer(app, "how many vacation days do I get?")
