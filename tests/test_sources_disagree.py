@@ -1,5 +1,6 @@
 """An answer over pages that disagree says so, prefers the newer page and is never "grounded":
-over signed HTTP with the offline answerer and with the real Anthropic SDK (fake server)."""
+over signed HTTP with the offline answerer and with the real Anthropic SDK (fake server), and
+in `lastmile serve` run as a process."""
 
 from __future__ import annotations
 
@@ -16,9 +17,11 @@ from bot.answering.disagreement import DISAGREE_LINE
 from bot.answering.offline import OfflineAnswerer
 from bot.clock import ManualClock
 from storage import Store
-from tests.fakes import payloads
+from tests.fakes import FakeSlackApi, payloads
 from tests.fakes.anthropic_server import FakeAnthropicServer
 from tests.fakes.slack_app import AppHarness, running_app, stored_answers, write_knowledge
+from tests.test_http_provider_process import asked_in_dm
+from tests.test_transport_cli import serving
 
 HANDBOOK = """---
 title: Employee handbook (2019)
@@ -111,3 +114,20 @@ def test_a_model_is_told_which_passages_disagree_and_the_answer_still_says_so(
     assert LINE in str(message["text"])
     assert answer.confidence_line == DISAGREE_LINE
     assert answer.text.endswith(LINE)
+
+
+def test_serve_as_deployed_says_the_sources_disagree(
+    database_url: str, slack: FakeSlackApi, tmp_path: Path
+) -> None:
+    """`lastmile serve` as a process over the two pages: a signed DM gets the newer page's
+    value and the disagreement line, and the stored answer is not shown as grounded."""
+    _knowledge(tmp_path / "kb")
+    question = payloads.dm(QUESTION)
+    with serving(
+        database_url, slack, tmp_path, LASTMILE_KNOWLEDGE_DIR=str(tmp_path / "kb")
+    ) as sender:
+        answer = asked_in_dm(sender, slack, database_url, question)
+    final = slack.messages("D111", thread_ts=str(question["event"]["ts"]))[-1]
+    assert "25 days of paid annual leave" in str(final["text"])
+    assert LINE in str(final["text"])
+    assert answer.confidence_line == DISAGREE_LINE
