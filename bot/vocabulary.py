@@ -23,7 +23,32 @@ FEEDBACK_KINDS = tuple(kind.value for kind in FeedbackKind)
 FAILURE_KINDS = (FeedbackKind.DOWN.value, FeedbackKind.REPORT.value, FeedbackKind.CORRECTION.value)
 """Feedback that says an answer failed (and whose authors hear back when it is fixed)."""
 
-FEEDBACK_SOURCES = ("button", "modal", "reaction", "shortcut", "cli")
+FEEDBACK_SOURCES = ("button", "modal", "reaction", "shortcut", "cli", "handoff", "digest")
+OWNER_ANSWER_SOURCE = "digest"
+"""An owner's answer written from the digest's "Couldn't answer well" (stored as a correction so
+it is approved like one); it is not an employee's flag, so no count of failures includes it."""
+
+
+class SilentReason(StrEnum):
+    """Why an answer nobody flagged still counts as one the bot couldn't answer well."""
+
+    ERROR = "error"  # the AI service failed or timed out
+    DONT_KNOW = "dont_know"  # the answer says it doesn't know
+    NO_SOURCE = "no_source"  # nothing in the knowledge base supported it
+    WEAK = "weak_support"  # its sources barely matched the question
+    DISAGREE = "sources_disagree"  # its sources state different values
+    ASKED_AGAIN = "asked_again"  # the same person asked it again in other words right after
+
+
+SILENT_REASON_LABELS: dict[str, tuple[str, str]] = {
+    SilentReason.ERROR: ("provider error", "provider errors"),
+    SilentReason.DONT_KNOW: ('"don\'t know"', '"don\'t know"'),
+    SilentReason.NO_SOURCE: ("without a source", "without a source"),
+    SilentReason.WEAK: ("weak support", "weak support"),
+    SilentReason.DISAGREE: ("sources disagree", "sources disagree"),
+    SilentReason.ASKED_AGAIN: ("asked again", "asked again"),
+}
+"""(one, many) as the digest names each reason: `3 "don't know", 2 asked again`."""
 
 
 class ReportReason(StrEnum):
@@ -141,6 +166,9 @@ class ActionId(StrEnum):
     UNDO_APPROVE = "lastmile_digest_undo_approve"
     UNDO_FIXED = "lastmile_digest_undo_fixed"
     UNDO_WONT_FIX = "lastmile_digest_undo_wont_fix"
+    # "Couldn't answer well": the owner writes the answer, approved like a correction.
+    PROPOSE_ANSWER = "lastmile_digest_propose"
+    PROPOSE_MODAL = "lastmile_propose_modal"
     # Urgent pings: open the reported answer's thread; hide the answer from everyone else.
     URGENT_OPEN = "lastmile_urgent_open"
     URGENT_HIDE = "lastmile_urgent_hide"

@@ -15,6 +15,7 @@ from storage.queries.fix_checks import FixCheckQueries
 from storage.queries.handoffs import HandoffQueries
 from storage.queries.owners import OwnerQueries
 from storage.queries.retention import RetentionQueries
+from storage.queries.silent import SilentQueries
 from storage.queries.themes import ThemeQueries
 from storage.queries.transport import TransportQueries
 from storage.queries.urgent import UrgentQueries
@@ -37,6 +38,7 @@ class Store(
     HandoffQueries,
     DigestQueries,
     ActivityQueries,
+    SilentQueries,
     RetentionQueries,
     StoreBase,
 ):

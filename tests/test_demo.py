@@ -162,3 +162,24 @@ def test_the_last_mile_numbers_the_demo_prints_hold(full_run: tuple[DemoRun, Sto
     said = [a for a in texts if a is not None and "The sources disagree" in a.text]
     assert said and all("25 days" in a.text.split("The sources disagree")[0] for a in said)
     assert two.confident_wrong < one.confident_wrong
+
+
+def test_week1_people_digest_lists_what_nobody_flagged_and_the_owners_answer_is_served(
+    full_run: tuple[DemoRun, Store],
+) -> None:
+    """Relocation is on no page and nobody flags it: the week-1 People digest lists it under
+    Couldn't answer well, the owner writes the answer from there (Propose an answer, over
+    signed HTTP), and week-2 askers in the ticked wordings get it as a verified answer."""
+    run, store = full_run
+    digest = _people(run.digests1).digest
+    [relocation] = [t for t in digest.silent if "relocation" in t.label.lower()]
+    assert relocation.count >= 3 and relocation.people >= 2
+    assert digest.silent_count > 0 and digest.silent_count != digest.failures
+    assert "## Couldn't answer well" in render_markdown(digest)
+    assert run.actions.answered == ["relocation"]
+    week2 = [r for r in run.week2 if r.ask.topic.key == "relocation"]
+    served = [r for r in week2 if r.verified]
+    texts = [store.get_answer(r.answer_id) for r in served]
+    assert served and all(a is not None and "5,000 EUR" in a.text for a in texts)
+    silent2 = _people(run.digests2).digest
+    assert silent2.silent_count < digest.silent_count

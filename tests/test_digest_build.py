@@ -55,7 +55,8 @@ def test_headline_counts_and_change_against_last_week(
     assert (counts.up, counts.down, counts.reports, counts.corrections) == (1, 2, 1, 1)
     assert (previous.questions, previous.up, previous.down) == (2, 1, 1)
     assert round(counts.down_rate, 2) == 0.67 and previous.down_rate == 0.5
-    assert digest.failures == 5  # 2 thumbs down, 1 report, 1 correction, 1 provider error
+    assert digest.failures == 4  # 2 thumbs down, 1 report, 1 correction (what people flagged)
+    assert digest.silent_count == 1  # the provider error nobody flagged: "Couldn't answer well"
     assert sum(day.votes for day in digest.daily) == 3 and len(digest.daily) == 7
     [row] = digest.by_version
     assert (row.prompt_version, row.answers, row.downs) == ("answer@v1", 6, 2)

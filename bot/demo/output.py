@@ -12,7 +12,15 @@ from rich.table import Table
 
 from bot.answering.verified_cases import NEAR_MISSES
 from bot.demo.digests import PostedDigest
-from bot.demo.report import Rate, chart_png, last_mile, measure, verified_rate, write_markdown
+from bot.demo.report import (
+    Rate,
+    chart_png,
+    last_mile,
+    measure,
+    silent_total,
+    verified_rate,
+    write_markdown,
+)
 from bot.demo.run import DemoRun
 from bot.digest import render_markdown
 from storage import Store, make_engine
@@ -76,12 +84,14 @@ def _last_mile(console: Console, run: DemoRun) -> None:
     finally:
         engine.dispose()
     on_subject = f"{two.warned_on_subject / two.warned:.0%}" if two.warned else "-"
+    silent1, silent2 = silent_total(run.digests1), silent_total(run.digests2)
     console.print(
         f"Last mile, week 1 -> week 2: confident-but-wrong answers (flagged after showing "
         f"'Grounded') [bold]{one.confident_wrong} -> {two.confident_wrong}[/]; answers that "
         f"said their sources disagree [bold]{one.disagreed} -> {two.disagreed}[/]; known-issue "
         f"warnings [bold]{one.warned} -> {two.warned}[/] (week 2: {two.warned_on_subject} on a "
-        f"subject flagged in week 1 and not fixed, {on_subject})."
+        f"subject flagged in week 1 and not fixed, {on_subject}); answers nobody flagged that "
+        f"failed (the digests' Couldn't answer well) [bold]{silent1} -> {silent2}[/]."
     )
 
 
@@ -99,6 +109,10 @@ def _actions(console: Console, run: DemoRun) -> None:
     actions = run.actions
     for topic in actions.approved:
         console.print(f"- People team approved the proposed correction for [bold]{topic}[/]")
+    for topic in actions.answered:
+        console.print(
+            f"- People team wrote the answer for [bold]{topic}[/] from Couldn't answer well"
+        )
     for page in actions.archived:
         console.print(f"- IT archived the outdated page [bold]{page}[/]")
     labels = {
@@ -109,7 +123,7 @@ def _actions(console: Console, run: DemoRun) -> None:
     for theme_id in actions.fixed_themes:
         owner, label = labels.get(theme_id, ("An owner", f"theme #{theme_id}"))
         console.print(f"- {owner} marked the theme [bold]{label}[/] fixed")
-    if not (actions.approved or actions.fixed_themes):
+    if not (actions.approved or actions.fixed_themes or actions.answered):
         console.print("[yellow]The owners found nothing to approve or fix.[/]")
 
 

@@ -28,7 +28,7 @@ name = "People team"
 slack = "{PEOPLE}"
 topics = ["vacation", "leave", "parental", "payroll", "payslip", "pay", "sick", "remote",
           "insurance", "performance review", "learning", "training", "travel", "hotel",
-          "flight", "visa"]
+          "flight", "visa", "relocation"]
 
 [[owner]]
 name = "IT"
@@ -48,6 +48,7 @@ class OwnerActions:
     """What the owners did after reading the week-1 digest."""
 
     approved: list[str] = field(default_factory=list)  # topic keys
+    answered: list[str] = field(default_factory=list)  # topics answered from "Couldn't answer well"
     fixed_themes: list[int] = field(default_factory=list)
     archived: list[str] = field(default_factory=list)
 
@@ -116,3 +117,27 @@ def mark_fixed(world: DemoWorld, owner: str, digest: Json, channel: str, theme_i
 def themes_about(topics: Mapping[int, Counter[str]], topic: str) -> list[int]:
     """Themes whose failures are mostly about `topic`."""
     return [theme for theme, seen in topics.items() if seen.most_common(1)[0][0] == topic]
+
+
+def propose_answers(
+    world: DemoWorld, owner: str, digest: Json, channel: str, answers: Mapping[str, str],
+    topic_of: Mapping[int, str],
+) -> list[str]:  # fmt: skip
+    """Click "Propose an answer" on each unflagged theme whose newest question is about a topic
+    in `answers`, and submit the topic's answer with every offered wording ticked."""
+    clicker = {"id": owner, "username": "people-lead", "name": "People team lead"}
+    answered: list[str] = []
+    for block in digest.get("blocks") or []:
+        button = block.get("accessory") or {}
+        if button.get("action_id") != ActionId.PROPOSE_ANSWER:
+            continue
+        first = str(button.get("value") or "").split("-")[0]
+        topic = topic_of.get(int(first)) if first.isdigit() else None
+        if topic is None or topic not in answers or topic in answered:
+            continue
+        action = {"type": "button", "block_id": block.get("block_id"), **button}
+        modal = world.press(clicker, channel, digest, action)
+        if modal:
+            world.submit_prefilled_with(clicker, modal, answers[topic])
+            answered.append(topic)
+    return answered

@@ -101,3 +101,30 @@ def react(rng: random.Random, topic: Topic, answer: str) -> Reaction:
     if roll < 0.85 and correction:
         return Reaction("correction", reason=reason, correction=correction, link=topic.link)
     return Reaction("report", reason=reason, correction=correction)
+
+
+def plan_uncovered(
+    rng: random.Random, topic: Topic, people: list[Employee], count: int, monday: datetime
+) -> list[Ask]:
+    """`count` week-1 questions on a subject no page covers, from their own random stream (so
+    the rest of the demo replays as before)."""
+    asks = [
+        Ask(_moment(rng, monday), rng.choice(people), topic, rng.choice(topic.week1), 1)
+        for _ in range(count)
+    ]
+    return sorted(asks, key=lambda ask: ask.at)
+
+
+def quiet_reaction(rng: random.Random) -> tuple[Reaction, bool]:
+    """How a person takes an answer that didn't answer: mostly no click, often asking again in
+    other words right away (the bool); rarely a thumbs down."""
+    roll = rng.random()
+    if roll < 0.1:
+        return Reaction("down", reason="off_topic"), False
+    return Reaction("none"), roll < 0.55
+
+
+def rephrased(rng: random.Random, topic: Topic, text: str) -> str:
+    """Another wording of the same question."""
+    others = [q for q in (*topic.week1, *topic.week2) if q != text]
+    return rng.choice(others) if others else text

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.answering.disagreement import DISAGREE_LINE
+from bot.demo.digests import PostedDigest
 from bot.demo.run import AskRecord, DemoRun
 from bot.digest import render_markdown
 from storage import Store
@@ -137,3 +138,9 @@ def last_mile(run: DemoRun, store: Store, records: Sequence[AskRecord]) -> LastM
     warned = [r for r in records if r.warned]
     on_subject = sum(r.ask.topic.key in open_subjects for r in warned)
     return LastMile(confident_wrong, disagreed, len(warned), on_subject)
+
+
+def silent_total(posted: Sequence[PostedDigest]) -> int:
+    """Answers nobody flagged that failed, over one week's digests (their "Couldn't answer
+    well" counts; each answer is routed to one owner, so they add up)."""
+    return sum(item.digest.silent_count for item in posted)

@@ -219,3 +219,23 @@ TOPICS: tuple[Topic, ...] = (
         ("company travel insurance",),
     ),
 )
+
+# --- Not covered by any page: people get "I don't know" or a weak answer, and seldom click.
+# Nobody flags it, so only the digest's "Couldn't answer well" shows it (bot/digest/silent.py);
+# the People team writes the answer from there (`correction` is what it writes).
+UNCOVERED = Topic(
+    key="relocation",
+    area="hr",
+    week1=(
+        "Does the company pay for relocation?",
+        "Is there relocation support when moving?",
+        "Does the company cover relocation costs?",
+    ),
+    week2=("Does the company pay for my relocation?", "relocation support when moving cities?"),
+    truth=("5,000 eur",),
+    correction=(
+        "The company pays relocation up to 5,000 EUR for moves over 100 km; "
+        "People Ops books the movers."
+    ),
+    weight=1,
+)

@@ -20,7 +20,7 @@ from bot.demo.people import CHANNEL, Employee, Reaction
 from bot.demo.sender import SlackSender, click, prefilled, submit, user
 from bot.runtime import Runtime
 from bot.scheduler import Send
-from bot.vocabulary import ActionId, AnswerBlock
+from bot.vocabulary import ActionId, AnswerBlock, ModalBlock
 
 Json = dict[str, Any]
 SIGNING_SECRET = "demo-signing-secret"
@@ -152,6 +152,16 @@ class DemoWorld:
         view = self.slack.workspace.views.get(view_id)
         if view is not None:
             self._submit(clicker, view_id, prefilled(view))
+
+    def submit_prefilled_with(self, clicker: Json, view_id: str, answer: str) -> None:
+        """Submit a modal as prefilled, with `answer` typed into its answer box."""
+        view = self.slack.workspace.views.get(view_id)
+        if view is not None:
+            values = prefilled(view)
+            values[ModalBlock.ANSWER] = {
+                ModalBlock.ANSWER: {"type": "plain_text_input", "value": answer}
+            }
+            self._submit(clicker, view_id, values)
 
     def ephemeral_with(self, user_id: str, action_id: str) -> tuple[Json, Json] | None:
         """The newest ephemeral to `user_id` with a button `action_id`, as (message, button)."""

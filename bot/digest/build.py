@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
 
@@ -19,6 +20,7 @@ from bot.digest.model import (
 )
 from bot.digest.past_fixes import past_fixes
 from bot.digest.period import Period
+from bot.digest.silent import TOP_SILENT_THEMES, SilentAnswer, collect_silent, silent_themes
 from bot.digest.themes import (
     Clusterer,
     Labeler,
@@ -86,6 +88,7 @@ def build_digest(
     top: int = TOP_THEMES,
     knowledge: KnowledgeDates | None = None,
     trace_link: TraceLink | None = None,
+    silent: SilentMaps | None = None,
 ) -> Digest:
     """Build (and persist the themes of) one owner's digest for one period.
 
@@ -95,6 +98,8 @@ def build_digest(
     `knowledge` says when each knowledge page was updated (bot.digest.knowledge_to_fix), so
     "Knowledge to fix" can mark stale pages; without it no page is marked stale.
     `trace_link` turns an answer's trace id into a link (LASTMILE_TRACE_URL) for its examples.
+    `silent`: the period's and the previous period's unflagged failures, routed (read here when
+    not given), for "Couldn't answer well" (bot/digest/silent.py).
     """
     assert owner.id is not None
     if failures is None:
@@ -103,10 +108,14 @@ def build_digest(
         activity = activity_by_owner(store, period)
     if previous_activity is None:
         previous_activity = activity_by_owner(store, period.previous())
+    if silent is None:
+        silent = silent_maps(store, period)
+    unflagged = silent.now.get(owner.id, [])
+    silent_groups = silent_themes(unflagged, clusterer, labeler, trace_link)
     mine = activity.get(owner.id, Activity())
     groups = assign_themes(store, owner.id, failures, clusterer, labeler)
     visible = [g for g in groups if not _hidden(g, period)]
-    citations = store.answer_citations([f.answer_id for f in failures if f.kind != "error"])
+    citations = store.answer_citations([f.answer_id for f in failures])
     summaries = sorted(
         (_summarise(store, group, period, citations, trace_link) for group in visible),
         key=lambda t: (t.status != "regressed", -t.count, t.theme_id),
@@ -134,7 +143,24 @@ def build_digest(
             knowledge.index if knowledge is not None else None,
         ),
         past_fixes=past_fixes(store, owner.id, period),
+        silent=tuple(silent_groups[:TOP_SILENT_THEMES]),
+        silent_count=len(unflagged),
+        previous_silent=len(silent.before.get(owner.id, [])),
+        hidden_silent=max(0, len(silent_groups) - TOP_SILENT_THEMES),
     )
+
+
+@dataclass(frozen=True)
+class SilentMaps:
+    """A period's and the previous period's unflagged failures, routed, read once for all."""
+
+    now: Mapping[int, Sequence[SilentAnswer]]
+    before: Mapping[int, Sequence[SilentAnswer]]
+
+
+def silent_maps(store: Store, period: Period) -> SilentMaps:
+    """Read both periods' unflagged failures."""
+    return SilentMaps(collect_silent(store, period), collect_silent(store, period.previous()))
 
 
 def _hidden(group: ThemeGroup, period: Period) -> bool:

@@ -28,7 +28,13 @@ from datetime import timedelta
 from typing import Protocol
 
 from bot.digest.activity import ActivityMaps, activity_by_owner
-from bot.digest.build import TraceLink, build_digest, collect_failures
+from bot.digest.build import (
+    SilentMaps,
+    TraceLink,
+    build_digest,
+    collect_failures,
+    silent_maps,
+)
 from bot.digest.knowledge_to_fix import KnowledgeDates
 from bot.digest.model import Digest
 from bot.digest.outcomes import Delivery, DigestsFailed, PostRefused, error_text, raise_if_failed
@@ -76,6 +82,7 @@ def summary_of(digest: Digest) -> dict[str, object]:
     """What DigestRun.summary keeps: the headline numbers and each theme's count."""
     return {
         "failures": digest.failures,
+        "silent": digest.silent_count,
         "counts": asdict(digest.counts),
         "themes": {str(theme.theme_id): theme.count for theme in digest.themes},
     }
@@ -95,6 +102,7 @@ def deliver_digest(
     labeler: Labeler | None = None,
     knowledge: KnowledgeDates | None = None,
     trace_link: TraceLink | None = None,
+    silent: SilentMaps | None = None,
 ) -> Delivery:
     """Claim, post and record one owner's digest; safe to call from any number of processes.
 
@@ -112,11 +120,11 @@ def deliver_digest(
         if activity is None:
             return build_digest(
                 store, owner, period, failures=failures, clusterer=clusterer, labeler=labeler,
-                knowledge=knowledge, trace_link=trace_link,
+                knowledge=knowledge, trace_link=trace_link, silent=silent,
             )  # fmt: skip
         return build_digest(
             store, owner, period, failures=failures, clusterer=clusterer, labeler=labeler,
-            knowledge=knowledge, trace_link=trace_link, **activity,
+            knowledge=knowledge, trace_link=trace_link, silent=silent, **activity,
         )  # fmt: skip
 
     try:
@@ -181,6 +189,7 @@ def deliver_all(
     A failed owner's Delivery carries Slack's error; `raise_if_failed` turns that into a retry.
     """
     routed = collect_failures(store, period)
+    silent = silent_maps(store, period)
     activity = ActivityMaps(
         activity=activity_by_owner(store, period),
         previous_activity=activity_by_owner(store, period.previous()),
@@ -194,7 +203,7 @@ def deliver_all(
                     store, poster, owner, period,
                     instance_id=instance_id, failures=routed.get(owner.id, []),
                     clusterer=clusterer, lease=lease, activity=activity, labeler=labeler,
-                    knowledge=knowledge, trace_link=trace_link,
+                    knowledge=knowledge, trace_link=trace_link, silent=silent,
                 )
             )  # fmt: skip
         except Exception as error:  # noqa: BLE001 - reported; the failed claim is retried

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from bot.digest.knowledge_to_fix import DocumentToFix, PageClaim
-from bot.digest.model import RATE_DEFINITION, Counts, Digest, ThemeDigest, permalink
+from bot.digest.model import RATE_DEFINITION, Digest, ThemeDigest, permalink
 from bot.digest.past_fixes import fix_line
 from bot.digest.wording import (
+    SILENT_INTRO,
+    answers_text,
     change,
     conflict_advice,
     date_range,
@@ -13,6 +15,7 @@ from bot.digest.wording import (
     handoffs_text,
     people_text,
     reason_phrase,
+    silent_reasons_text,
     themes_text,
     votes_text,
 )
@@ -30,9 +33,15 @@ def _md(text: str, limit: int = 300) -> str:
     return flat
 
 
-def headline_rows(counts: Counts, previous: Counts) -> list[tuple[str, str, str]]:
-    """(name, this period, change) for the headline table."""
+def headline_rows(digest: Digest) -> list[tuple[str, str, str]]:
+    """(name, this period, change) for the headline table.
+
+    "Couldn't answer well" counts the answers nobody flagged that failed, apart from the
+    flags (thumbs down, reports, corrections) above it.
+    """
+    counts, previous = digest.counts, digest.previous
     rate, before = counts.down_rate, previous.down_rate
+    silent, silent_before = digest.silent_count, digest.previous_silent
     return [
         ("Questions", str(counts.questions), change(counts.questions, previous.questions)),
         ("Answers", str(counts.answers), change(counts.answers, previous.answers)),
@@ -42,6 +51,7 @@ def headline_rows(counts: Counts, previous: Counts) -> list[tuple[str, str, str]
         ("Reports", str(counts.reports), change(counts.reports, previous.reports)),
         ("Corrections", str(counts.corrections), change(counts.corrections, previous.corrections)),
         ("Provider errors", str(counts.errors), change(counts.errors, previous.errors)),
+        ("Couldn't answer well (not flagged)", str(silent), change(silent, silent_before)),
     ]
 
 
@@ -57,7 +67,7 @@ def render_markdown(digest: Digest) -> str:
         "| | this week | vs last week |",
         "|---|---:|---:|",
         *[f"| {name} | {value} | {delta} |" for name, value, delta in
-          headline_rows(digest.counts, digest.previous)],
+          headline_rows(digest)],
         "",
         "## Top themes",
         "",
@@ -69,6 +79,7 @@ def render_markdown(digest: Digest) -> str:
     if digest.hidden_themes:
         hidden = themes_text(digest.hidden_themes)
         lines.append(f"_{hidden} more not shown (smaller or snoozed)._")
+    lines += _silent(digest)
     lines += _knowledge(digest)
     lines += _past_fixes(digest)
     lines += ["", "## Thumbs-down rate by prompt version and model", ""]
@@ -112,6 +123,29 @@ def _theme(number: int, theme: ThemeDigest) -> list[str]:
     for fix in theme.corrections:
         lines.append(f"- Proposed correction: {_md(fix.correction, 300)}")
     lines.append("")
+    return lines
+
+
+def _silent(digest: Digest) -> list[str]:
+    if not digest.silent:
+        return []
+    lines = ["", "## Couldn't answer well", "", f"_{SILENT_INTRO}_", ""]
+    for theme in digest.silent:
+        lines += [
+            f"### {_md(theme.label)}",
+            "",
+            f"{answers_text(theme.count)} · {people_text(theme.people)} · "
+            f"{_md(silent_reasons_text(theme.reasons))}",
+            "",
+        ]
+        for example in theme.examples:
+            link = permalink(example.channel_id, example.message_ts) if example.message_ts else ""
+            shown = f"[{_md(example.question, 150)}]({link})" if link else _md(example.question)
+            trace = f" ([trace]({example.trace_url}))" if example.trace_url else ""
+            lines.append(f"- Asked: {shown}{trace}")
+        lines += ["- Fix: *Propose an answer* in Slack serves your answer from then on", ""]
+    if digest.hidden_silent:
+        lines.append(f"_{themes_text(digest.hidden_silent)} more not shown._")
     return lines
 
 

@@ -89,6 +89,26 @@ class ThemeDigest:
         return self.count - self.previous_count
 
 
+PROPOSE_FOR = 10  # questions an owner's answer may also be served for (the modal's checkboxes)
+
+
+@dataclass(frozen=True)
+class SilentTheme:
+    """One theme of the week's failures nobody flagged (bot/digest/silent.py)."""
+
+    label: str
+    count: int
+    people: int
+    reasons: tuple[tuple[str, int], ...]  # SilentReason values, most common first
+    examples: tuple[Example, ...]
+    answer_ids: tuple[int, ...]  # newest first: the owner's answer is written on the first
+
+    @property
+    def propose_value(self) -> str:
+        """The "Propose an answer" button's value: the answers its text may be served for."""
+        return "-".join(str(answer_id) for answer_id in self.answer_ids[:PROPOSE_FOR])
+
+
 @dataclass(frozen=True)
 class FixConfirmation:
     """A fix confirmed this period, and what its reporters said to "Is this right now?"."""
@@ -161,6 +181,10 @@ class Digest:
     knowledge: tuple[DocumentToFix, ...] = ()  # pages most cited by this period's failures
     conflicts: tuple[PagesDisagree, ...] = ()  # page pairs stating different values
     past_fixes: tuple[PastFix, ...] = ()  # themes fixed lately, regressed first
+    silent: tuple[SilentTheme, ...] = ()  # "Couldn't answer well": unflagged failures' themes
+    silent_count: int = 0  # this period's unflagged failures (apart from `failures`)
+    previous_silent: int = 0  # the previous period's
+    hidden_silent: int = 0  # their themes beyond the top ones
 
     @property
     def marker(self) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from rapidfuzz import fuzz
 
@@ -28,6 +28,7 @@ LABEL_SIMILARITY = 85.0
 KIND_REASONS = {"down": "thumbs down", "correction": "corrected", "report": "reported"}
 MAX_CLUSTER_TEXTS = 5000
 """Distinct questions clustered per owner and week; more are rare and would only slow the run."""
+Item = TypeVar("Item")
 LABEL_TERMS = 3  # as bot.clustering.labels.LABEL_TERMS (not imported: it loads numpy at import)
 
 
@@ -105,17 +106,18 @@ def top_reason(failures: Sequence[FailureRecord]) -> str | None:
     return min(reasons.items(), key=lambda item: (-item[1], item[0]))[0] if reasons else None
 
 
-def _cluster(
-    failures: Sequence[FailureRecord], clusterer: Clusterer
-) -> list[tuple[ClusterTheme, list[FailureRecord]]]:
+def cluster_questions(
+    items: Sequence[Item], question_of: Callable[[Item], str], clusterer: Clusterer
+) -> list[tuple[ClusterTheme, list[Item]]]:
+    """Cluster items by their question; each cluster with its items (flagged or unflagged)."""
     # Identical questions are clustered once: weekly failures repeat a lot.
-    by_text: dict[str, list[FailureRecord]] = {}
-    for failure in failures:
-        by_text.setdefault(failure.question.strip(), []).append(failure)
+    by_text: dict[str, list[Item]] = {}
+    for item in items:
+        by_text.setdefault(question_of(item).strip(), []).append(item)
     texts = list(by_text)[-MAX_CLUSTER_TEXTS:]
     result = clusterer(texts)
     return [
-        (cluster, [f for i in cluster.member_indices for f in by_text[texts[i]]])
+        (cluster, [item for i in cluster.member_indices for item in by_text[texts[i]]])
         for cluster in result.themes
     ]
 
@@ -136,7 +138,7 @@ def assign_themes(
     existing = store.themes_for_owner(owner_id)
     used: set[int] = set()
     groups = []
-    for cluster, members in _cluster(failures, clusterer):
+    for cluster, members in cluster_questions(failures, _question, clusterer):
         if not members:
             continue
         theme = _continue(best_match(existing, cluster, used), owner_id, cluster, members)
@@ -182,6 +184,10 @@ def _continue(
     if theme.status == "fixed" and theme.fixed_at is not None and last > as_utc(theme.fixed_at):
         theme.status = "open"  # it failed again after "fixed": reopened, shown as regressed
     return theme
+
+
+def _question(failure: FailureRecord) -> str:
+    return failure.question
 
 
 def theme_status(

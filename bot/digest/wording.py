@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from bot.digest.period import Period
 from bot.feedback.signals import REASON_LABELS
+from bot.vocabulary import SILENT_REASON_LABELS
 
 if TYPE_CHECKING:
     from bot.digest.knowledge_to_fix import PagesDisagree
@@ -80,3 +82,23 @@ def conflict_advice(pair: PagesDisagree) -> str:
     if pair.dated:
         return f"{asked}; retire or correct the older page"
     return f"{asked}; neither page is dated: correct one and add `updated:`"
+
+
+def silent_reasons_text(reasons: Sequence[tuple[str, int]]) -> str:
+    """`3 "don't know", 2 asked again, 1 provider error`: why a theme's answers failed."""
+    parts = []
+    for reason, count in reasons:
+        one, many = SILENT_REASON_LABELS.get(reason, (reason, reason))
+        parts.append(f"{count} {one if count == 1 else many}")
+    return ", ".join(parts)
+
+
+def answers_text(count: int) -> str:
+    """`1 answer`, `3 answers`."""
+    return f"{count} answer" if count == 1 else f"{count} answers"
+
+
+SILENT_INTRO = (
+    "Nobody flagged these, yet the bot said it didn't know, found no or weak support, "
+    "failed, or the person asked again right away."
+)

@@ -17,7 +17,7 @@ from slack_sdk.errors import SlackApiError
 from bot.digest.owner_actions import clock_time
 from bot.digest.period import week_containing
 from bot.mrkdwn import escape, truncate
-from bot.owners import can_act
+from bot.owners import can_act, route_owner
 from bot.runtime import Runtime
 from bot.vocabulary import ActionId
 from handlers.digest.assign_notice import notify_assignee
@@ -30,7 +30,7 @@ from handlers.digest.message_state import (
 )
 from handlers.digest.theme_actions import theme_state_blocks
 from handlers.owner_groups import group_members
-from storage.models import Owner, Theme
+from storage.models import Feedback, Owner, Theme
 
 Json = dict[str, Any]
 log = logging.getLogger(__name__)
@@ -70,6 +70,21 @@ class DigestActions:
         if theme is None or theme.owner_id is None:
             return None
         return self.store.get_owner(theme.owner_id)
+
+    def _owner_of_feedback(self, feedback: Feedback) -> Owner | None:
+        """A correction's theme's owner; without a theme (an owner's own answer, or a
+        correction not clustered yet), the owner its question routes to."""
+        if feedback.theme_id is not None:
+            return self._owner_of_theme(feedback.theme_id)
+        return self._owner_of_answer(feedback.answer_id)
+
+    def _owner_of_answer(self, answer_id: int) -> Owner | None:
+        """The owner an answer's question routes to now (channel, topic, default)."""
+        answer = self.store.get_answer(answer_id)
+        question = self.store.get_question(answer.question_id) if answer else None
+        if question is None:
+            return None
+        return route_owner(self.store, question.channel_id, question.text)
 
     def _owned_theme(
         self, client: WebClient, body: Json, theme_id: int | None, missing: str | None = None

@@ -15,6 +15,7 @@ from bot.mrkdwn import escape, truncate
 from bot.vocabulary import ModalBlock
 from handlers.digest.actions import DigestActions, Json, id_from
 from handlers.digest.message_state import (
+    BlocksChange,
     DigestMessage,
     clicked_message,
     from_metadata,
@@ -23,6 +24,7 @@ from handlers.digest.message_state import (
 )
 from handlers.digest.theme_actions import approve_button, state_context, undo_approve_button
 from handlers.digest.verified_views import approve_modal, option_value
+from storage.models import Owner
 
 
 class ApproveCorrection(DigestActions):
@@ -36,7 +38,7 @@ class ApproveCorrection(DigestActions):
         if feedback is None or feedback_id is None:
             self._tell(client, body, "That correction no longer exists.")
             return
-        if not self._allowed(client, body, self._owner_of_theme(feedback.theme_id)):
+        if not self._allowed(client, body, self._owner_of_feedback(feedback)):
             return
         if not feedback.text or feedback.kind != "correction":
             self._tell(client, body, "That feedback has no correction text to approve.")
@@ -54,7 +56,7 @@ class ApproveCorrection(DigestActions):
         view = body["view"]
         feedback_id = id_from(view.get("private_metadata"))
         feedback = self.store.get_feedback(feedback_id) if feedback_id is not None else None
-        owner = self._owner_of_theme(feedback.theme_id) if feedback else None
+        owner = self._owner_of_feedback(feedback) if feedback else None
         user = body["user"]
         if feedback is None or feedback_id is None or not self._may_act(owner, user["id"], client):
             ack(response_action="errors", errors={ModalBlock.ANSWER: "You can't approve this."})
@@ -69,12 +71,23 @@ class ApproveCorrection(DigestActions):
         picked = values.get(ModalBlock.VARIANTS, {}).get(ModalBlock.VARIANTS) or {}
         ticked = {option["value"] for option in picked.get("selected_options") or []}
         variants = [q for q in self._flagged(feedback.theme_id) if option_value(q) in ticked]
+        if self.serve(client, user, feedback_id, answer, variants, owner):
+            self.show_approval(client, user["id"], from_metadata(view.get("private_metadata")),
+                               feedback_id)  # fmt: skip
+
+    def serve(
+        self, client: WebClient, user: Json, feedback_id: int, answer: str,
+        variants: list[str], owner: Owner | None,
+    ) -> bool:  # fmt: skip
+        """Approve the correction as a verified answer and tell the owner what is served now;
+        False when it is not a correction any more."""
         result = self.store.approve_verified(
             feedback_id, answer=answer, variants=variants, approved_by=user["id"],
             approved_by_name=str(user.get("name") or user.get("username") or ""),
+            owner_id=owner.id if owner else None,
         )  # fmt: skip
         if result is None:
-            return
+            return False
         verified, created = result
         if not created and not verified.active and verified.id is not None:
             # Approved, undone, approved again: the same row is served again with the new text.
@@ -87,12 +100,12 @@ class ApproveCorrection(DigestActions):
             channel=user["id"],
             text=f"{done}: lastmile now answers this question{extra} with\n>{preview}",
         )
-        self.show_approval(client, user["id"], from_metadata(view.get("private_metadata")),
-                           feedback_id)  # fmt: skip
+        return True
 
     def show_approval(
-        self, client: WebClient, user: str, where: DigestMessage | None, feedback_id: int
-    ) -> None:
+        self, client: WebClient, user: str, where: DigestMessage | None, feedback_id: int,
+        before: BlocksChange | None = None,
+    ) -> None:  # fmt: skip
         """The correction's button becomes Undo (or Approve again) under a line saying so."""
         verified = self.store.verified_from_correction(feedback_id)
         if verified is None:
@@ -106,6 +119,7 @@ class ApproveCorrection(DigestActions):
         section, ids = f"fix:{feedback_id}", {f"approved:{feedback_id}"}
 
         def change(blocks: list[Json]) -> list[Json]:
+            blocks = before(blocks) if before is not None else blocks
             return replace_blocks(set_accessory(blocks, section, button), ids, [line])
 
         self._refresh(client, user, where, change)

@@ -10,7 +10,7 @@ for the rest; handlers/digest/split.py packs the groups into a parent message an
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from slack_sdk.models.blocks import (
     Block,
@@ -24,9 +24,18 @@ from slack_sdk.models.blocks import (
 
 from bot.digest.knowledge_to_fix import PageClaim
 from bot.digest.markdown import STATUS_MARK, headline_rows
-from bot.digest.model import RATE_DEFINITION, Digest, ProposedCorrection, ThemeDigest
+from bot.digest.model import (
+    RATE_DEFINITION,
+    Digest,
+    Example,
+    ProposedCorrection,
+    SilentTheme,
+    ThemeDigest,
+)
 from bot.digest.past_fixes import fix_line
 from bot.digest.wording import (
+    SILENT_INTRO,
+    answers_text,
     change,
     conflict_advice,
     date_range,
@@ -34,6 +43,7 @@ from bot.digest.wording import (
     handoffs_text,
     people_text,
     reason_phrase,
+    silent_reasons_text,
     themes_text,
 )
 from bot.mrkdwn import escape, truncate
@@ -74,6 +84,7 @@ def digest_groups(digest: Digest, permalink: Permalink) -> list[list[Block]]:
     if not digest.themes:
         head.append(SectionBlock(text=MarkdownTextObject(text="No failures this week. :tada:")))
     groups = [head, *([DividerBlock(), *_theme_blocks(t, permalink)] for t in digest.themes)]
+    groups += _silent_groups(digest, permalink)
     tail: list[Block] = []
     if digest.hidden_themes:
         more = f"{themes_text(digest.hidden_themes)} more not shown (smaller or snoozed)."
@@ -97,7 +108,7 @@ def fallback_text(digest: Digest) -> str:
 
 
 def _summary(digest: Digest) -> SectionBlock:
-    rows = headline_rows(digest.counts, digest.previous)
+    rows = headline_rows(digest)
     lines = [f"*{name}*: {value} ({delta})" for name, value, delta in rows]
     routed = failures_text(digest.failures)
     text = f"*This week vs last week* ({routed} routed to you)\n" + "\n".join(lines)
@@ -113,8 +124,60 @@ def _theme_blocks(theme: ThemeDigest, permalink: Permalink) -> list[Block]:
         f"({change(theme.count, theme.previous_count)} vs last week) · "
         f"{STATUS_MARK.get(theme.status, theme.status)}{reason}{assignee}",
         *_why(theme),
+        *_example_lines(theme.examples, permalink),
     ]
-    for example in theme.examples:
+    text = lines_within(lines, SECTION_LIMIT)
+    blocks: list[Block] = [SectionBlock(block_id=f"theme:{theme.theme_id}", text=text)]
+    blocks += [_correction(fix) for fix in theme.corrections]
+    blocks.append(theme_actions(theme))
+    return blocks
+
+
+def _silent_groups(digest: Digest, permalink: Permalink) -> list[list[Block]]:
+    """ "Couldn't answer well": a heading, then one section per theme with Propose an answer."""
+    if not digest.silent:
+        return []
+    heading = f"*Couldn't answer well* ({answers_text(digest.silent_count)}, not flagged)"
+    groups: list[list[Block]] = [[
+        DividerBlock(),
+        SectionBlock(text=MarkdownTextObject(text=heading)),
+        ContextBlock(elements=[MarkdownTextObject(text=SILENT_INTRO)]),
+    ]]  # fmt: skip
+    first, *rest = digest.silent
+    groups[0].append(silent_section(first, permalink))  # the heading never stands alone
+    groups += [[silent_section(theme, permalink)] for theme in rest]
+    if digest.hidden_silent:
+        more = f"{themes_text(digest.hidden_silent)} more not shown."
+        groups[-1].append(ContextBlock(elements=[MarkdownTextObject(text=more)]))
+    return groups
+
+
+def silent_section(theme: SilentTheme, permalink: Permalink) -> SectionBlock:
+    """One unflagged theme: what, how many, why, examples; the owner writes its answer."""
+    lines = [
+        f"*{_line(theme.label, 150)}*",
+        f"{answers_text(theme.count)} · {people_text(theme.people)} · "
+        f"{escape(silent_reasons_text(theme.reasons))}",
+        *_example_lines(theme.examples, permalink),
+    ]
+    button = ButtonElement(
+        text="Propose an answer", action_id=ActionId.PROPOSE_ANSWER, value=theme.propose_value
+    )
+    return SectionBlock(
+        block_id=silent_block_id(theme.answer_ids[0]),
+        text=lines_within(lines, SECTION_LIMIT),
+        accessory=button,
+    )
+
+
+def silent_block_id(answer_id: int) -> str:
+    """The block id of the unflagged theme whose newest answer this is."""
+    return f"silent:{answer_id}"
+
+
+def _example_lines(examples: Sequence[Example], permalink: Permalink) -> list[str]:
+    lines = []
+    for example in examples:
         question = _line(example.question, 200)
         trace = f" · <{example.trace_url}|trace>" if _safe_link(example.trace_url) else ""
         if example.message_ts and example.channel_id:
@@ -122,11 +185,7 @@ def _theme_blocks(theme: ThemeDigest, permalink: Permalink) -> list[Block]:
             lines.append(f"• <{link}|{question}>{trace}")
         else:
             lines.append(f"• {question}{trace}")
-    text = lines_within(lines, SECTION_LIMIT)
-    blocks: list[Block] = [SectionBlock(block_id=f"theme:{theme.theme_id}", text=text)]
-    blocks += [_correction(fix) for fix in theme.corrections]
-    blocks.append(theme_actions(theme))
-    return blocks
+    return lines
 
 
 def _why(theme: ThemeDigest) -> list[str]:

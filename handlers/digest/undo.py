@@ -74,7 +74,7 @@ class Undo(ApproveCorrection):
         if feedback is None or feedback_id is None:
             self._tell(client, body, "That correction no longer exists.")
             return
-        if not self._allowed(client, body, self._owner_of_theme(feedback.theme_id)):
+        if not self._allowed(client, body, self._owner_of_feedback(feedback)):
             return
         user = body["user"]["id"]
         verified = undo_approve(self.runtime, feedback_id, by=user)

@@ -17,6 +17,7 @@ from bot.runtime import Runtime
 from bot.vocabulary import ActionId, ModalBlock
 from handlers.digest.actions import DigestActions, Json, id_from
 from handlers.digest.approve import ApproveCorrection
+from handlers.digest.propose import ProposeAnswer
 from handlers.digest.verified_views import edit_modal, verified_blocks
 from storage.models import VerifiedAnswer
 from storage.queries.base import as_utc
@@ -128,6 +129,9 @@ def register_verified(app: App, runtime: Runtime) -> None:
     """Register the approve modal, `/lastmile verified` and the verified answers' buttons."""
     approve = ApproveCorrection(runtime)
     app.view_submission(ActionId.APPROVE_MODAL)(approve.on_submit)
+    propose = ProposeAnswer(runtime)
+    app.action(ActionId.PROPOSE_ANSWER)(propose.on_propose)
+    app.view_submission(ActionId.PROPOSE_MODAL)(propose.on_submit)
     actions = VerifiedActions(runtime)
     app.action(ActionId.VERIFIED_KEEP)(actions.on_keep)
     app.action(ActionId.VERIFIED_EDIT)(actions.on_edit)

@@ -61,6 +61,51 @@ def approve_modal(feedback_id: int, question: str, proposed: str, flagged: Seque
     )
 
 
+def propose_modal(
+    answer_ids: Sequence[int], question: str, answered: str, others: Sequence[str]
+) -> View:
+    """Write the answer to an unflagged failure; approving it serves it as a verified answer."""
+    said = truncate(escape(" ".join(answered.split())), 600) or "_(no answer: the AI failed)_"
+    blocks: list[Block] = [
+        SectionBlock(text=f"*Question*\n>{truncate(escape(question), 2000)}"),
+        SectionBlock(text=f"*lastmile answered*\n>{said}"),
+        _answer_input("", "The answer lastmile will serve"),
+    ]
+    options = [Option(text=truncate(q, 75), value=option_value(q)) for q in others[:MAX_VARIANTS]]
+    if options:
+        blocks.append(
+            InputBlock(
+                block_id=ModalBlock.VARIANTS,
+                label="Also serve it for these questions",
+                optional=True,
+                element=CheckboxesElement(
+                    action_id=ModalBlock.VARIANTS, options=options, initial_options=options
+                ),
+            )
+        )
+    return View(
+        type="modal",
+        callback_id=ActionId.PROPOSE_MODAL,
+        title="Propose an answer",
+        submit="Approve",
+        close="Cancel",
+        private_metadata=answer_ids_value(answer_ids),
+        blocks=blocks,
+    )
+
+
+def answer_ids_value(answer_ids: Sequence[int]) -> str:
+    """`12-15-19`: answer ids in a button value or modal metadata (no `:`, which separates)."""
+    return "-".join(str(answer_id) for answer_id in answer_ids)
+
+
+def answer_ids_from(value: object) -> list[int]:
+    """The ids `answer_ids_value` wrote (after the last `:`, so metadata may lead); bad: []."""
+    tail = str(value or "").split(":")[-1]
+    ids = [part for part in tail.replace(",", "-").split("-") if part]
+    return [int(part) for part in ids] if ids and all(p.isdigit() for p in ids) else []
+
+
 def edit_modal(verified: VerifiedAnswer) -> View:
     """Change what a verified answer says; saving counts as checking it."""
     return View(
@@ -85,7 +130,7 @@ def _answer_input(text: str, label: str) -> InputBlock:
             action_id=ModalBlock.ANSWER,
             multiline=True,
             max_length=ANSWER_MAX,
-            initial_value=text[:ANSWER_MAX],
+            initial_value=text[:ANSWER_MAX] or None,
         ),
     )
 

@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import select as sa_select
 from sqlmodel import col
 
+from bot.vocabulary import OWNER_ANSWER_SOURCE
 from storage.models import Answer, Feedback, FixNotice, Question
 from storage.queries.base import StoreBase, as_utc
 from storage.queries.digest_history import cited_paths
@@ -75,7 +76,7 @@ class ActivityQueries(StoreBase):
             )
             .join(Question, col(Question.id) == col(Answer.question_id))
             .where(col(Answer.created_at) >= start, col(Answer.created_at) < end)
-            .where(col(Answer.id).not_in(_fix_notice_answers()))
+            .where(col(Answer.id).not_in(fix_notice_answers()))
         )  # fmt: skip
         with self.session() as session:
             return [
@@ -94,7 +95,8 @@ class ActivityQueries(StoreBase):
             .join(Answer, col(Answer.id) == col(Feedback.answer_id))
             .join(Question, col(Question.id) == col(Answer.question_id))
             .where(col(Feedback.created_at) >= start, col(Feedback.created_at) < end)
-            .where(col(Answer.id).not_in(_fix_notice_answers()))
+            .where(col(Feedback.source) != OWNER_ANSWER_SOURCE)
+            .where(col(Answer.id).not_in(fix_notice_answers()))
         )  # fmt: skip
         with self.session() as session:
             return [
@@ -103,6 +105,6 @@ class ActivityQueries(StoreBase):
             ]
 
 
-def _fix_notice_answers() -> Any:
+def fix_notice_answers() -> Any:
     """The ids of answers that were fix notices (a subquery; NULLs left out for NOT IN)."""
     return sa_select(col(FixNotice.answer_id)).where(col(FixNotice.answer_id).is_not(None))

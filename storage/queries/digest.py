@@ -15,19 +15,19 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
-from bot.vocabulary import FAILURE_KINDS
+from bot.vocabulary import FAILURE_KINDS, OWNER_ANSWER_SOURCE
 from storage.models import Answer, DigestRun, Feedback, Question
 from storage.queries.base import as_utc
 from storage.queries.digest_history import DigestHistoryQueries
 
 
 class FailureRecord(NamedTuple):
-    """One failure: a thumbs down, report or correction on an answer, or a provider error."""
+    """One flagged failure: a thumbs down, report or correction on an answer."""
 
-    kind: str  # down | report | correction | error
+    kind: str  # down | report | correction
     feedback_id: int | None
     answer_id: int
-    user_id: str  # who flagged it (the asker, for provider errors)
+    user_id: str  # who flagged it
     reason: str | None
     correction: str | None
     question: str
@@ -61,7 +61,11 @@ class DigestQueries(DigestHistoryQueries):
     """Queries for building and posting digests (and, inherited, the history they show)."""
 
     def failures_between(self, start: datetime, end: datetime) -> list[FailureRecord]:
-        """Every failure created in [start, end), oldest first."""
+        """Every flagged failure created in [start, end), oldest first.
+
+        Provider errors nobody flagged are the digest's "Couldn't answer well"
+        (storage/queries/silent.py), counted apart from what people flagged.
+        """
         flagged = (
             sa_select(*_columns(
                 Feedback.kind, Feedback.id, Answer.id, Feedback.user_id, Feedback.reason,
@@ -72,17 +76,8 @@ class DigestQueries(DigestHistoryQueries):
             .join(Answer, col(Answer.id) == col(Feedback.answer_id))
             .join(Question, col(Question.id) == col(Answer.question_id))
             .where(col(Feedback.kind).in_(FAILURE_KINDS))
+            .where(col(Feedback.source) != OWNER_ANSWER_SOURCE)
             .where(col(Feedback.created_at) >= start, col(Feedback.created_at) < end)
-        )  # fmt: skip
-        errors = (
-            sa_select(*_columns(
-                Answer.id, Question.user_id, Answer.error, Question.text, Question.channel_id,
-                Question.message_ts, Answer.created_at, Answer.prompt_version, Answer.model,
-                Answer.trace_id,
-            ))
-            .join(Question, col(Question.id) == col(Answer.question_id))
-            .where(col(Answer.error).is_not(None))
-            .where(col(Answer.created_at) >= start, col(Answer.created_at) < end)
         )  # fmt: skip
         with self.session() as session:
             rows = [
@@ -91,11 +86,6 @@ class DigestQueries(DigestHistoryQueries):
                     flagged
                 )
             ]
-            rows += [
-                FailureRecord("error", None, a, u, "error", None, q, e or "", ch, qts,
-                              as_utc(c), pv, m, None, tr)
-                for a, u, e, q, ch, qts, c, pv, m, tr in session.execute(errors)
-            ]  # fmt: skip
         return sorted(rows, key=lambda row: (row.created_at, row.answer_id))
 
     def theme_counts_between(

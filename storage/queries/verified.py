@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import func, or_
 from sqlmodel import col, select, update
 
-from bot.vocabulary import FAILURE_KINDS, VariantSource
+from bot.vocabulary import FAILURE_KINDS, OWNER_ANSWER_SOURCE, FeedbackKind, VariantSource
 from storage.models import (
     Answer,
     Feedback,
@@ -110,11 +110,13 @@ class VerifiedQueries(StoreBase):
         variants: Sequence[str],
         approved_by: str,
         approved_by_name: str = "",
+        owner_id: int | None = None,
     ) -> tuple[VerifiedAnswer, bool] | None:
         """Turn a correction into a verified answer with the owner's text and ticked wordings.
 
         (row, created), or None when the feedback is not a correction. A second submission of
         the same correction keeps the first verified answer (unique on the feedback id).
+        `owner_id` reviews it when the correction has no theme (an owner's own answer).
         """
         with self.session() as session:
             feedback = session.get(Feedback, feedback_id)
@@ -134,7 +136,7 @@ class VerifiedQueries(StoreBase):
             approved_by_name=approved_by_name,
             source_feedback_id=feedback_id,
             theme_id=feedback.theme_id,
-            owner_id=theme.owner_id if theme else None,
+            owner_id=theme.owner_id if theme else owner_id,
             created_at=now,
             checked_at=now,
         )
@@ -147,6 +149,28 @@ class VerifiedQueries(StoreBase):
                 self.add_verified_variant(verified.id, text, source=VariantSource.THEME,
                                           added_by=approved_by)  # fmt: skip
         return verified, created
+
+    def record_owner_answer(self, answer_id: int, *, user_id: str, text: str) -> Feedback:
+        """An owner's answer to an unflagged failure, kept as a correction (so it is approved
+        like one) that no failure count includes (OWNER_ANSWER_SOURCE). One per answer: a
+        second proposal returns the first row, with its text replaced."""
+        now = self.now()
+        key = f"owner-answer:{answer_id}"
+        row = Feedback(
+            answer_id=answer_id, user_id=user_id, kind=FeedbackKind.CORRECTION.value,
+            text=text.strip(), source=OWNER_ANSWER_SOURCE, dedupe_key=key, created_at=now,
+            updated_at=now,
+        )  # fmt: skip
+        stored, created = self.insert_once(row, select(Feedback).where(Feedback.dedupe_key == key))
+        if not created:
+            with self.session() as session:
+                session.exec(
+                    update(Feedback)
+                    .where(col(Feedback.id) == stored.id)
+                    .values(text=text.strip(), user_id=user_id, updated_at=now)
+                )
+                stored = session.get(Feedback, stored.id) or stored
+        return stored
 
     def owner_verified_answers(self, owner_ids: Sequence[int] | None) -> list[VerifiedAnswer]:
         """Active verified answers of these owners (None: everyone's), newest first."""

@@ -77,6 +77,8 @@ def seed(
     error: str | None = None,
     prompt_version: str = "answer@v1",
     model: str = "offline",
+    answer: str = "An answer.",
+    confidence_line: str = "Grounded in 1 source",
 ) -> Seeded:
     """One question and answer at `at`, plus one piece of feedback of `kind` (None: none)."""
     clock.set(at)
@@ -86,7 +88,7 @@ def seed(
     assert q.id is not None
     a = store.add_answer(
         question_id=q.id,
-        text="An answer.",
+        text=answer,
         provider="offline",
         model=model,
         prompt_version=prompt_version,
@@ -94,6 +96,7 @@ def seed(
         channel_id=channel,
         message_ts=f"1800{n:06d}.000100",
         thread_ts=ts,
+        confidence_line=confidence_line,
     )
     assert a.id is not None
     feedback_id = None

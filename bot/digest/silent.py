@@ -1,0 +1,178 @@
+"""Couldn't answer well: the failures nobody flagged, found in the answers themselves.
+
+Most people never click. An answer still failed when the bot says so itself, or when the asker
+shows it by asking again:
+- the AI service failed or timed out (`Answer.error`);
+- the answer says it doesn't know (the offline answerer's words, or a model's "I don't know");
+- no source supported it, or only weakly, or its sources disagree (the confidence line);
+- the same person asked again within REPEAT_WINDOW in the same channel, in words that share a
+  subject word and a third of the shorter question's content words (`is_rephrase`); the first
+  answer is the failure.
+An answer someone flagged is in the flagged themes already, one with a thumbs up was good
+enough for its asker, and a verified answer is the owner's own: none of these is counted here.
+
+Each answer has one reason (the first that applies, in SilentReason's order). They are routed
+to owners like flagged failures and clustered with the same clusterer, but into themes of the
+week only (no Theme rows): the owner's action on one is writing the answer
+(handlers/digest/propose.py), which becomes a verified answer through the approve flow.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+
+from bot.answering.confidence import NO_SOURCE_LINE, WEAK_LINE
+from bot.answering.disagreement import DISAGREE_LINE
+from bot.answering.text import tokens
+from bot.digest.model import Example, SilentTheme
+from bot.digest.period import Period
+from bot.digest.representative import representative_question, tidy_question
+from bot.digest.themes import Clusterer, Labeler, cluster_questions
+from bot.owners import OwnerRouter
+from bot.vocabulary import SilentReason
+from storage import Store
+from storage.queries.silent import AnswerSeen
+
+REPEAT_WINDOW = timedelta(minutes=5)
+REPEAT_OVERLAP = 1 / 3
+"""A repeat shares at least this share of the shorter question's content words..."""
+GENERIC_WORDS = frozenset(
+    """day week month year time many much long often number amount one new old company work
+    job use using find best good right thing stuff people person policy question answer
+    help problem issue""".split()
+)
+"""...and one that is not among these: words any two questions share without one subject
+("how many vacation days" and "when is pay day" are different questions)."""
+TOP_SILENT_THEMES = 3
+EXAMPLES_PER_THEME = 3
+_DONT_KNOW = re.compile(
+    r"\b(i (?:do not|don't|don’t) know|i (?:could not|couldn't|couldn’t|can't|cannot) find"
+    r"|nothing in the knowledge base|no information (?:about|on)|not covered by)",
+    re.IGNORECASE,
+)
+DONT_KNOW_HEAD = 240
+"""Only the start of an answer is read: a good answer may mention "if you don't know" later."""
+
+TraceLink = Callable[[str | None], str | None]
+
+
+@dataclass(frozen=True)
+class SilentAnswer:
+    """One answer nobody flagged that still failed, and why."""
+
+    seen: AnswerSeen
+    reason: SilentReason
+
+
+def says_dont_know(answer: str) -> bool:
+    """The answer's opening says it doesn't know (or found nothing)."""
+    return _DONT_KNOW.search(answer[:DONT_KNOW_HEAD]) is not None
+
+
+def is_rephrase(first: str, second: str) -> bool:
+    """Two questions on one subject: they share a third of the shorter one's content words,
+    one of them a subject word (not in GENERIC_WORDS)."""
+    one, two = set(tokens(first)), set(tokens(second))
+    if not one or not two:
+        return first.strip().lower() == second.strip().lower() and bool(first.strip())
+    shared = one & two
+    subject = bool(shared - GENERIC_WORDS)
+    return subject and len(shared) / min(len(one), len(two)) >= REPEAT_OVERLAP
+
+
+def own_reason(seen: AnswerSeen) -> SilentReason | None:
+    """Why the answer failed by its own account, or None when it claims support."""
+    if seen.error is not None:
+        return SilentReason.ERROR
+    if says_dont_know(seen.answer):
+        return SilentReason.DONT_KNOW
+    by_line = {
+        NO_SOURCE_LINE: SilentReason.NO_SOURCE,
+        WEAK_LINE: SilentReason.WEAK,
+        DISAGREE_LINE: SilentReason.DISAGREE,
+    }
+    return by_line.get(seen.confidence_line)
+
+
+def silent_answers(answers: Sequence[AnswerSeen]) -> list[SilentAnswer]:
+    """The answers among `answers` (one period's, by asker and time) that failed unflagged."""
+    found: list[SilentAnswer] = []
+    for index, seen in enumerate(answers):
+        if seen.flagged or seen.liked or (seen.verified and seen.error is None):
+            continue
+        reason = own_reason(seen)
+        if reason is None and _asked_again(seen, answers[index + 1 :]):
+            reason = SilentReason.ASKED_AGAIN
+        if reason is not None:
+            found.append(SilentAnswer(seen, reason))
+    return found
+
+
+def _asked_again(seen: AnswerSeen, later: Sequence[AnswerSeen]) -> bool:
+    for then in later:
+        if then.user_id != seen.user_id or then.asked_at - seen.answered_at > REPEAT_WINDOW:
+            return False
+        if then.channel_id == seen.channel_id and then.asked_at >= seen.answered_at:
+            return is_rephrase(seen.question, then.question)
+    return False
+
+
+def collect_silent(store: Store, period: Period) -> dict[int, list[SilentAnswer]]:
+    """The period's unflagged failures, routed to the current owners (unowned: dropped)."""
+    routed: dict[int, list[SilentAnswer]] = defaultdict(list)
+    router = OwnerRouter(store.list_owners())
+    for silent in silent_answers(store.answers_seen_between(period.start, period.end)):
+        owner_id = router.owner_id(silent.seen.channel_id, silent.seen.question)
+        if owner_id is not None:
+            routed[owner_id].append(silent)
+    return dict(routed)
+
+
+def silent_themes(
+    answers: Sequence[SilentAnswer],
+    clusterer: Clusterer,
+    labeler: Labeler | None = None,
+    trace_link: TraceLink | None = None,
+) -> list[SilentTheme]:
+    """The owner's unflagged failures as themes, largest first."""
+    if not answers:
+        return []
+    themes = []
+    for cluster, members in cluster_questions(answers, lambda s: s.seen.question, clusterer):
+        questions = [m.seen.question.strip() for m in members]
+        label = labeler(cluster.key_terms, list(dict.fromkeys(questions))) if labeler else None
+        label = label or representative_question(cluster.key_terms, questions)
+        themes.append(_theme(label or tidy_question(cluster.label), members, trace_link))
+    return sorted(themes, key=lambda t: (-t.count, -t.people, t.label))
+
+
+def _theme(
+    label: str, members: Sequence[SilentAnswer], trace_link: TraceLink | None
+) -> SilentTheme:
+    newest = sorted(members, key=lambda m: (m.seen.answered_at, m.seen.answer_id), reverse=True)
+    reasons = Counter(m.reason for m in members)
+    examples: list[Example] = []
+    shown: set[str] = set()
+    for member in newest:
+        seen = member.seen
+        key = " ".join(seen.question.lower().split())
+        if key in shown:
+            continue
+        shown.add(key)
+        link = trace_link(seen.trace_id) if trace_link is not None else None
+        examples.append(Example(seen.question, seen.channel_id, seen.message_ts, member.reason,
+                                link))  # fmt: skip
+        if len(examples) == EXAMPLES_PER_THEME:
+            break
+    return SilentTheme(
+        label=label[:255],
+        count=len(members),
+        people=len({m.seen.user_id for m in members}),
+        reasons=tuple(sorted(reasons.items(), key=lambda item: (-item[1], item[0]))),
+        examples=tuple(examples),
+        answer_ids=tuple(dict.fromkeys(m.seen.answer_id for m in newest)),
+    )

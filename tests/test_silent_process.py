@@ -1,0 +1,212 @@
+"""Couldn't answer well, as deployed: `lastmile digest --send` lists last week's unflagged
+failures for the owner, counted apart from flags; in a running `lastmile serve` the owner clicks
+Propose an answer, writes it in the modal (signed HTTP), and the next employee asking any ticked
+wording gets it as a verified answer; Undo stops it. With the Anthropic SDK against the fake
+server, a provider error and a model's "I don't know" reach the digest the same way.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.answering.confidence import NO_SOURCE_LINE
+from bot.answering.offline import DONT_KNOW
+from bot.clock import ManualClock
+from bot.digest.period import period_ended_before
+from bot.vocabulary import ActionId, ModalBlock
+from storage import Store, make_engine, upgrade
+from tests.fakes import FakeSlackApi, SlackSender, payloads
+from tests.fakes.anthropic_server import FakeAnthropicServer
+from tests.fakes.digest_data import install_owners, seed
+from tests.fakes.process_output import StderrLines
+from tests.fakes.transport import SECRET
+from tests.test_http_provider_process import asked_in_dm, markdown_digest
+from tests.test_transport_cli import environment, serving, start, stop, within
+
+DM = "D0OWNER1"  # the People team's digest goes to its owner's DM
+CO_OWNER = "U0OWNER2"
+CHANNEL = "C0PEOPLE"  # the People team's channel (tests/fakes/digest_data.py)
+ASKED = (
+    ("U0ASKER1", "Does the company pay for relocation?"),
+    ("U0ASKER2", "Is there relocation support when moving?"),
+    ("U0ASKER3", "Does the company cover relocation costs?"),
+)
+OWNER_ANSWER = "Relocation: up to 5,000 EUR for moves over 100 km, booked through People Ops."
+Json = dict[str, Any]
+
+
+def _seed_last_week(database_url: str, tmp_path: Path) -> None:
+    """Three people got "I don't know" on relocation (nobody clicked); one vacation answer got a
+    thumbs down."""
+    period = period_ended_before(datetime.now(UTC), "UTC")
+    clock = ManualClock(period.start + timedelta(days=1, hours=10))
+    engine = make_engine(database_url)
+    upgrade(engine)
+    store = Store(engine, clock=clock)
+    install_owners(store, tmp_path)
+    for hour, (user, question) in enumerate(ASKED):
+        at = period.start + timedelta(days=1, hours=10 + hour)
+        seed(store, clock, at, question, kind=None, user=user, channel=CHANNEL,
+             answer=DONT_KNOW, confidence_line=NO_SOURCE_LINE)  # fmt: skip
+    at = period.start + timedelta(days=2, hours=9)
+    seed(store, clock, at, "How many vacation days do I get?", kind="down", channel=CHANNEL)
+    engine.dispose()
+
+
+@pytest.fixture
+def served(database_url: str, slack: FakeSlackApi, tmp_path: Path) -> Iterator[SlackSender]:
+    """Last week's digest sent by the CLI, then `lastmile serve` running."""
+    _seed_last_week(database_url, tmp_path)
+    env = environment(
+        database_url, slack, SLACK_BOT_TOKEN="xoxb-test", SLACK_SIGNING_SECRET=SECRET,
+        LASTMILE_OWNERS_FILE=str(tmp_path / "owners.toml"),
+    )  # fmt: skip
+    code = "from bot.cli import main; main()"
+    sent = subprocess.run(
+        [sys.executable, "-c", code, "digest", "--send"],
+        env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert sent.returncode == 0, sent.stderr
+    proc = start(["serve", "--host", "127.0.0.1", "--port", "0"], env, tmp_path)
+    stderr = StderrLines(proc)
+    try:
+        line = stderr.wait_for("lastmile serving Slack at ")
+        yield SlackSender(line.split(" at ", 1)[1].strip(), SECRET)
+    finally:
+        assert stop(proc) == 0
+
+
+def _digest(slack: FakeSlackApi) -> Json:
+    [message] = [m for m in slack.messages(DM) if m.get("blocks")]
+    return message
+
+
+def _section(message: Json, action_id: str) -> Json:
+    for block in message["blocks"]:
+        if (block.get("accessory") or {}).get("action_id") == action_id:
+            return dict(block)
+    raise AssertionError(f"no {action_id} in the digest")
+
+
+def _click(sender: SlackSender, slack: FakeSlackApi, action_id: str, user: str) -> None:
+    message = _digest(slack)
+    block = _section(message, action_id)
+    body = payloads.block_action(
+        action_id, str(block["accessory"]["value"]), user=user, channel=DM,
+        message_ts=message["ts"], block_id=block["block_id"],
+        message_blocks=copy.deepcopy(message["blocks"]),
+    )  # fmt: skip
+    assert sender.send_interactive(body).status == 200
+
+
+def _ask(sender: SlackSender, slack: FakeSlackApi, user: str, question: str) -> str:
+    """An employee @mentions the bot in the People channel; the bot's final reply, as JSON."""
+    mention = payloads.app_mention(f"<@UBOT> {question}", user=user, channel=CHANNEL)
+    assert sender.send_event(mention).status == 200
+    thread = str(mention["event"]["ts"])
+    found: list[Json] = []
+
+    def replied() -> bool:
+        replies = [m for m in slack.messages(CHANNEL, thread) if m.get("ts") != thread]
+        found[:] = [m for m in replies if m.get("text") and not m.get("streaming")]
+        return bool(found)
+
+    within(30, replied, f"{user}'s answer")
+    return json.dumps(found[-1])
+
+
+def test_the_digest_lists_unflagged_failures_apart_and_the_owner_answers_them(
+    served: SlackSender, slack: FakeSlackApi
+) -> None:
+    sender = served
+    digest = _digest(slack)
+    shown = json.dumps(digest["blocks"])
+    assert "*Couldn't answer well (not flagged)*: 3 (+3)" in shown
+    assert "1 failure routed to you" in shown  # the thumbs down, counted apart
+    assert "*Couldn't answer well* (3 answers, not flagged)" in shown
+    section = _section(digest, ActionId.PROPOSE_ANSWER)
+    assert '3 answers · 3 people · 3 "don\'t know"' in section["text"]["text"]
+
+    _click(sender, slack, ActionId.PROPOSE_ANSWER, CO_OWNER)
+    view = slack.wait_for("views.open")[-1].params["view"]
+    view = json.loads(view) if isinstance(view, str) else view
+    assert view["callback_id"] == ActionId.PROPOSE_MODAL
+    assert ASKED[-1][1] in json.dumps(view["blocks"])  # the newest question is the one answered
+    [boxes] = [b for b in view["blocks"] if b.get("block_id") == ModalBlock.VARIANTS]
+    ticked = boxes["element"]["initial_options"]
+    assert len(ticked) == 2  # the theme's two other wordings, ticked
+    typed = {"type": "plain_text_input", "value": OWNER_ANSWER}
+    values: dict[str, Json] = {
+        ModalBlock.ANSWER: {ModalBlock.ANSWER: typed},
+        ModalBlock.VARIANTS: {
+            ModalBlock.VARIANTS: {"type": "checkboxes", "selected_options": ticked}
+        },
+    }
+    body = payloads.view_submission(
+        ActionId.PROPOSE_MODAL, values, private_metadata=view["private_metadata"], user=CO_OWNER
+    )
+    assert sender.send_interactive(body).status == 200
+    [update] = slack.wait_for("chat.update")
+    assert update.params["ts"] == digest["ts"]
+    approved = json.dumps(_digest(slack)["blocks"])
+    assert f"Approved by <@{CO_OWNER}>" in approved
+    assert ActionId.UNDO_APPROVE in approved and ActionId.PROPOSE_ANSWER not in approved
+    assert OWNER_ANSWER in _ask(sender, slack, "U0ASKER4", ASKED[0][1])  # a ticked wording
+
+    _click(sender, slack, ActionId.UNDO_APPROVE, CO_OWNER)
+    slack.wait_for("chat.update", count=2)
+    assert ActionId.APPROVE_CORRECTION in json.dumps(_digest(slack)["blocks"])  # approve again
+    assert OWNER_ANSWER not in _ask(sender, slack, "U0ASKER5", ASKED[0][1])
+
+
+def test_propose_an_answer_is_refused_to_someone_who_owns_nothing(
+    served: SlackSender, slack: FakeSlackApi
+) -> None:
+    before = copy.deepcopy(_digest(slack)["blocks"])
+    _click(served, slack, ActionId.PROPOSE_ANSWER, "U0STRANGER")
+    slack.wait_for("chat.postEphemeral")
+    [refusal] = [e for e in slack.ephemerals(DM) if e["to_user"] == "U0STRANGER"]
+    assert "only *People team* (or a lastmile admin) can act" in refusal["text"]
+    assert not slack.calls_to("views.open") and not slack.calls_to("chat.update")
+    assert _digest(slack)["blocks"] == before
+
+
+def test_with_a_provider_errors_and_dont_know_reach_the_digest(
+    database_url: str, slack: FakeSlackApi, tmp_path: Path
+) -> None:
+    """`lastmile serve` with the Anthropic SDK on the fake server: a 500 and a model saying it
+    doesn't know are both in this week's "Couldn't answer well", and not in the flags."""
+    owners = tmp_path / "owners.toml"
+    owners.write_text('[[owner]]\nname = "AI platform"\nslack = "U0PLAT"\ndefault = true\n')
+    provider = {
+        "LASTMILE_PROVIDER": "anthropic", "ANTHROPIC_API_KEY": "test-key",
+        "LASTMILE_OWNERS_FILE": str(owners),
+    }  # fmt: skip
+    with FakeAnthropicServer() as llm:
+        llm.fail_with(500, times=10)  # every try of this question, lastmile's retries included
+        provider["ANTHROPIC_BASE_URL"] = llm.base_url
+        with serving(database_url, slack, tmp_path, **provider) as sender:
+            failed = asked_in_dm(sender, slack, database_url, payloads.dm("Where do I park?"))
+    with FakeAnthropicServer() as llm:
+        llm.reply_with("I don't know: nothing in the knowledge base covers the gym.")
+        provider["ANTHROPIC_BASE_URL"] = llm.base_url
+        with serving(database_url, slack, tmp_path, **provider) as sender:
+            question = payloads.dm("Is there a gym discount?", user="U0OTHER")
+            assert sender.send_event(question).status == 200
+            slack.wait_for("chat.stopStream", count=2)
+    assert failed.error is not None
+    markdown = markdown_digest(database_url, slack, tmp_path, **provider)
+    assert "0 failures routed to you" in markdown
+    assert "| Couldn't answer well (not flagged) | 2 |" in markdown
+    assert "## Couldn't answer well" in markdown
+    assert "1 provider error" in markdown
+    assert '1 "don\'t know"' in markdown
