@@ -146,7 +146,7 @@ def test_pages_that_disagree_are_listed_escaped_with_what_to_do() -> None:
     text = _text(section)
     assert (
         "• :warning: `hr/leave-policy.md` (updated 03 Nov 2025) says *25 days* but `hr/old.md` "
-        "(no date) says *&lt;!channel&gt; 20 days*: 3 failed questions; neither page is dated: "
+        "(no date) says *&lt;!channel&gt; 20 days*: 3 questions this week; neither page is dated: "
         "correct one and add `updated:`, e.g. _How many &lt;@U0CEO&gt; days?_"
     ) in text
     assert "<!channel>" not in str(blocks) and "<@U0CEO>" not in str(blocks)

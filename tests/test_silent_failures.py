@@ -20,11 +20,13 @@ from bot.answering.offline import DONT_KNOW
 from bot.clock import ManualClock
 from bot.digest import build_digest, parse_week, render_markdown
 from bot.digest.build import silent_maps
+from bot.digest.knowledge_to_fix import knowledge_dates
 from bot.digest.silent import is_rephrase, says_dont_know, silent_answers
 from bot.vocabulary import SilentReason
 from handlers.digest.blocks import digest_blocks
 from storage import Store
 from tests.fakes.digest_data import W45, W46, install_owners, seed
+from tests.fakes.slack_app import write_knowledge
 
 WEEK = parse_week("2026-W46")
 
@@ -185,3 +187,27 @@ def test_an_owners_answer_is_not_a_failure_in_any_count(
     assert digest.failures == 0 and digest.counts.corrections == 0
     assert digest.silent_count == 1  # still a failure the bot had: the owner answered it
     assert silent_maps(store, WEEK).now[owners["People team"].id or 0][0].seen.flagged is False
+
+
+def test_an_unflagged_sources_disagree_answer_goes_to_knowledge_to_fix_not_the_silent_list(
+    store: Store, clock: ManualClock, tmp_path: Path
+) -> None:
+    """It was honest (it said the pages disagree); its fix is the older page."""
+    owners = install_owners(store, tmp_path)
+    knowledge = write_knowledge(tmp_path / "kb", {
+        "hr/handbook-2019.md": "---\nupdated: 2019-03-01\n---\n# Handbook\n\n## Vacation\n\n"
+                               "Every employee gets 20 vacation days per year.\n",
+        "hr/leave.md": "---\nupdated: 2025-11-03\n---\n# Leave policy\n\n## Annual leave\n\n"
+                       "Full-time employees get 25 vacation days per year.\n",
+    })  # fmt: skip
+    seed(store, clock, W46, "How many vacation days do I get per year?", kind=None,
+         confidence_line=DISAGREE_LINE)  # fmt: skip
+
+    digest = build_digest(store, owners["People team"], WEEK, knowledge=knowledge_dates(knowledge))
+
+    assert digest.silent_count == 0 and digest.silent == ()
+    [pair] = digest.conflicts
+    assert (pair.newer.path, pair.older.path, pair.questions) == (
+        "hr/leave.md", "hr/handbook-2019.md", 1,
+    )  # fmt: skip
+    assert "1 question this week; retire or correct the older page" in render_markdown(digest)

@@ -17,6 +17,7 @@ from bot.demo.report import (
     chart_png,
     last_mile,
     measure,
+    silent_check,
     silent_total,
     verified_rate,
     write_markdown,
@@ -85,13 +86,20 @@ def _last_mile(console: Console, run: DemoRun) -> None:
         engine.dispose()
     on_subject = f"{two.warned_on_subject / two.warned:.0%}" if two.warned else "-"
     silent1, silent2 = silent_total(run.digests1), silent_total(run.digests2)
+    engine = make_engine(f"sqlite:///{run.database}")
+    try:
+        check = silent_check(Store(engine), run.week1, run.digests1)
+    finally:
+        engine.dispose()
     console.print(
         f"Last mile, week 1 -> week 2: confident-but-wrong answers (flagged after showing "
         f"'Grounded') [bold]{one.confident_wrong} -> {two.confident_wrong}[/]; answers that "
         f"said their sources disagree [bold]{one.disagreed} -> {two.disagreed}[/]; known-issue "
         f"warnings [bold]{one.warned} -> {two.warned}[/] (week 2: {two.warned_on_subject} on a "
         f"subject flagged in week 1 and not fixed, {on_subject}); answers nobody flagged that "
-        f"failed (the digests' Couldn't answer well) [bold]{silent1} -> {silent2}[/]."
+        f"failed (the digests' Couldn't answer well) [bold]{silent1} -> {silent2}[/] (week 1: "
+        f"{check.wrong} of {check.found} wrong by the demo's truth, the rest right but shown "
+        f"with 'check before relying on this'; {check.missed} wrong unflagged answers not listed)."
     )
 
 

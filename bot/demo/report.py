@@ -11,6 +11,8 @@ from bot.answering.disagreement import DISAGREE_LINE
 from bot.demo.digests import PostedDigest
 from bot.demo.run import AskRecord, DemoRun
 from bot.digest import render_markdown
+from bot.digest.silent import silent_answers
+from bot.vocabulary import SilentReason
 from storage import Store
 
 FLAGS = ("down", "correction", "report")
@@ -144,3 +146,38 @@ def silent_total(posted: Sequence[PostedDigest]) -> int:
     """Answers nobody flagged that failed, over one week's digests (their "Couldn't answer
     well" counts; each answer is routed to one owner, so they add up)."""
     return sum(item.digest.silent_count for item in posted)
+
+
+@dataclass(frozen=True)
+class SilentCheck:
+    """One week's Couldn't-answer-well answers, judged against the demo's truth."""
+
+    found: int  # listed under Couldn't answer well (every owner's digest)
+    wrong: int  # ... whose answer did not state the current fact
+    missed: int  # wrong answers nobody flagged that were not listed
+
+
+def silent_check(
+    store: Store, records: Sequence[AskRecord], posted: Sequence[PostedDigest]
+) -> SilentCheck:
+    """How many listed answers were really wrong (precision), and wrong ones not listed."""
+    if not posted:
+        return SilentCheck(0, 0, 0)
+    period = posted[0].digest.period
+    listed = {
+        s.seen.answer_id
+        for s in silent_answers(store.answers_seen_between(period.start, period.end))
+        if s.reason != SilentReason.DISAGREE
+    }
+    found = wrong = missed = 0
+    for record in records:
+        answer = store.get_answer(record.answer_id)
+        if answer is None:
+            continue
+        is_wrong = not record.ask.topic.is_right(answer.text)
+        if record.answer_id in listed:
+            found += 1
+            wrong += is_wrong
+        elif is_wrong and record.reaction not in FLAGS:
+            missed += 1
+    return SilentCheck(found, wrong, missed)

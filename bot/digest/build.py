@@ -31,11 +31,12 @@ from bot.digest.themes import (
 )
 from bot.digest.why import theme_why
 from bot.owners import OwnerRouter
-from bot.vocabulary import HandoffStatus
+from bot.vocabulary import HandoffStatus, SilentReason
 from storage import Store
 from storage.models import Owner
 from storage.queries.base import as_utc
 from storage.queries.digest import FailureRecord
+from storage.queries.silent import AnswerSeen
 
 TraceLink = Callable[[str | None], str | None]
 """An answer's trace id -> its page in the team's tracing tool, or None."""
@@ -110,7 +111,11 @@ def build_digest(
         previous_activity = activity_by_owner(store, period.previous())
     if silent is None:
         silent = silent_maps(store, period)
-    unflagged = silent.now.get(owner.id, [])
+    routed_silent = silent.now.get(owner.id, [])
+    # An unflagged answer that said its sources disagree was honest: its fix is the knowledge
+    # (Knowledge to fix, below), not an answer, so it is not in Couldn't answer well.
+    unflagged = [s for s in routed_silent if s.reason != SilentReason.DISAGREE]
+    disagreeing = [s.seen for s in routed_silent if s.reason == SilentReason.DISAGREE]
     silent_groups = silent_themes(unflagged, clusterer, labeler, trace_link)
     mine = activity.get(owner.id, Activity())
     groups = assign_themes(store, owner.id, failures, clusterer, labeler)
@@ -139,13 +144,15 @@ def build_digest(
             citations, mine.citations, knowledge or KnowledgeDates(), period.days()[-1]
         ),
         conflicts=pages_that_disagree(
-            [f.question for f in sorted(failures, key=lambda f: f.created_at, reverse=True)],
+            _newest_first(failures, disagreeing),
             knowledge.index if knowledge is not None else None,
         ),
         past_fixes=past_fixes(store, owner.id, period),
         silent=tuple(silent_groups[:TOP_SILENT_THEMES]),
         silent_count=len(unflagged),
-        previous_silent=len(silent.before.get(owner.id, [])),
+        previous_silent=sum(
+            s.reason != SilentReason.DISAGREE for s in silent.before.get(owner.id, [])
+        ),
         hidden_silent=max(0, len(silent_groups) - TOP_SILENT_THEMES),
     )
 
@@ -161,6 +168,15 @@ class SilentMaps:
 def silent_maps(store: Store, period: Period) -> SilentMaps:
     """Read both periods' unflagged failures."""
     return SilentMaps(collect_silent(store, period), collect_silent(store, period.previous()))
+
+
+def _newest_first(
+    failures: Sequence[FailureRecord], disagreeing: Sequence[AnswerSeen]
+) -> list[str]:
+    """The questions to look for conflicting pages behind, newest first."""
+    asked = [(f.created_at, f.question) for f in failures]
+    asked += [(seen.answered_at, seen.question) for seen in disagreeing]
+    return [question for _, question in sorted(asked, key=lambda item: item[0], reverse=True)]
 
 
 def _hidden(group: ThemeGroup, period: Period) -> bool:

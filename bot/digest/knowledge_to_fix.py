@@ -21,7 +21,8 @@ from bot.settings import DEFAULT_STALE_AFTER_DAYS
 TOP_DOCUMENTS = 5
 TOP_CONFLICTS = 5
 MAX_QUESTIONS_CHECKED = 300
-"""Distinct failed questions searched for conflicting pages per digest (the newest first)."""
+"""Distinct questions (failed, or answered "sources disagree") searched for conflicting pages
+per digest (the newest first)."""
 
 
 @dataclass(frozen=True)
@@ -111,12 +112,12 @@ class PageClaim:
 
 @dataclass(frozen=True)
 class PagesDisagree:
-    """Two knowledge pages stating different values for what failed questions asked."""
+    """Two knowledge pages stating different values for what the week's questions asked."""
 
     newer: PageClaim
     older: PageClaim
     dated: bool  # the dates tell which is newer
-    questions: int  # this period's failed questions the two pages disagree on
+    questions: int  # this period's questions (failed or "sources disagree") they disagree on
     example: str  # one of those questions
 
 

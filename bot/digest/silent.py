@@ -11,6 +11,9 @@ shows it by asking again:
 An answer someone flagged is in the flagged themes already, one with a thumbs up was good
 enough for its asker, and a verified answer is the owner's own: none of these is counted here.
 
+An unflagged "sources disagree" answer is found too, but the digest lists its pages under
+Knowledge to fix instead (bot/digest/build.py): it was honest, and its fix is the knowledge.
+
 Each answer has one reason (the first that applies, in SilentReason's order). They are routed
 to owners like flagged failures and clustered with the same clusterer, but into themes of the
 week only (no Theme rows): the owner's action on one is writing the answer

@@ -77,8 +77,9 @@ def change(current: float, previous: float) -> str:
 
 
 def conflict_advice(pair: PagesDisagree) -> str:
-    """How many failed questions the two pages disagree on, and what to do about it."""
-    asked = f"{pair.questions} failed question{'s' if pair.questions != 1 else ''}"
+    """How many of the week's questions the two pages disagree on (flagged, or answered with
+    "sources disagree" and not flagged), and what to do about it."""
+    asked = f"{pair.questions} question{'s' if pair.questions != 1 else ''} this week"
     if pair.dated:
         return f"{asked}; retire or correct the older page"
     return f"{asked}; neither page is dated: correct one and add `updated:`"
