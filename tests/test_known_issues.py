@@ -5,6 +5,8 @@ subject, or when the flags are old; the demo's week-2 warnings are on flagged su
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -14,11 +16,15 @@ import pytest
 from bot.answering.known_issues import KNOWN_ISSUE_MARK
 from bot.answering.offline import OfflineAnswerer
 from bot.clock import ManualClock
-from storage import Store
+from bot.digest.period import period_ended_before
+from storage import Store, make_engine, upgrade
 from storage.models import Theme
-from tests.fakes import payloads
+from tests.fakes import FakeSlackApi, payloads
 from tests.fakes.digest_data import install_owners, seed
 from tests.fakes.slack_app import AppHarness, running_app, write_knowledge
+from tests.fakes.transport import SECRET
+from tests.test_http_provider_process import stored_answers_at
+from tests.test_transport_cli import environment, linked_within, serving
 
 NOW = datetime(2026, 11, 20, 10, tzinfo=UTC)
 LEAVE = "# Leave policy\n\nFull-time employees get 25 days of paid annual leave per year.\n"
@@ -116,3 +122,47 @@ def test_no_warning_when_the_flags_are_older_than_two_weeks(app: AppHarness) -> 
 def test_one_persons_two_flags_are_no_pattern(app: AppHarness) -> None:
     """Two thumbs down from the same person count once: no warning."""
     assert KNOWN_ISSUE_MARK not in _answer(app, "how many vacation days do I get?")
+
+
+def test_serve_as_deployed_warns_after_the_digest_made_the_theme(
+    database_url: str, slack: FakeSlackApi, tmp_path: Path
+) -> None:
+    """As deployed: two people flagged the vacation answer last week, `lastmile digest --send`
+    clustered them into the People team's theme, and `lastmile serve` (a process, signed
+    HTTP) warns the next asker on that subject, and not an asker on another."""
+    period = period_ended_before(datetime.now(UTC), "UTC")
+    clock = ManualClock(period.start + timedelta(days=2, hours=10))
+    engine = make_engine(database_url)
+    upgrade(engine)
+    store = Store(engine, clock=clock)
+    install_owners(store, tmp_path)
+    for hours, (question, user) in enumerate(zip(FLAGGED, ("U0FLAG1", "U0FLAG2"), strict=True)):
+        seed(store, clock, period.start + timedelta(days=2, hours=10 + hours), question,
+             user=user, channel="C0PEOPLE")  # fmt: skip
+    engine.dispose()
+    write_knowledge(tmp_path / "kb", {"leave.md": LEAVE, "vpn.md": VPN})
+    extra = {
+        "LASTMILE_OWNERS_FILE": str(tmp_path / "owners.toml"),
+        "LASTMILE_KNOWLEDGE_DIR": str(tmp_path / "kb"),
+    }
+    env = environment(database_url, slack, SLACK_BOT_TOKEN="xoxb-test",
+                      SLACK_SIGNING_SECRET=SECRET, **extra)  # fmt: skip
+    sent = subprocess.run(
+        [sys.executable, "-c", "from bot.cli import main; main()", "digest", "--send"],
+        env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert sent.returncode == 0, sent.stderr
+    with serving(database_url, slack, tmp_path, **extra) as sender:
+        events = (
+            payloads.dm("how many vacation days?"),
+            payloads.dm("how do I reset my VPN password?", user="U0OTHER"),
+        )
+        for count, event in enumerate(events, start=1):
+            assert sender.send_event(event).status == 200
+            stopped = slack.wait_for("chat.stopStream", count=count)[-1]
+            linked_within(database_url, "D111", str(stopped.params["ts"]), seconds=20)
+    asked = [a for a in stored_answers_at(database_url) if a.channel_id == "D111"]
+    warned, other = sorted(asked, key=lambda a: a.id or 0)
+    assert KNOWN_ISSUE_MARK in warned.text and "People team is reviewing them" in warned.text
+    assert "25 days" in warned.text and not warned.confidence_line.startswith("Grounded")
+    assert KNOWN_ISSUE_MARK not in other.text and "VPN portal" in other.text
