@@ -11,8 +11,11 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import anthropic
 import pytest
 
+from bot.answering import Answerer
+from bot.answering.anthropic_provider import AnthropicAnswerer
 from bot.answering.known_issues import KNOWN_ISSUE_MARK
 from bot.answering.offline import OfflineAnswerer
 from bot.clock import ManualClock
@@ -20,6 +23,7 @@ from bot.digest.period import period_ended_before
 from storage import Store, make_engine, upgrade
 from storage.models import Theme
 from tests.fakes import FakeSlackApi, payloads
+from tests.fakes.anthropic_server import FakeAnthropicServer
 from tests.fakes.digest_data import install_owners, seed
 from tests.fakes.slack_app import AppHarness, running_app, write_knowledge
 from tests.fakes.transport import SECRET
@@ -45,12 +49,24 @@ def flaggers() -> tuple[str, ...]:
 
 
 @pytest.fixture
+def answerer(request: pytest.FixtureRequest) -> Answerer:
+    """Who writes the answers: offline, or (indirect "anthropic") the real Anthropic SDK
+    against the fake server."""
+    if getattr(request, "param", "offline") == "anthropic":
+        server: FakeAnthropicServer = request.getfixturevalue("llm")
+        client = anthropic.Anthropic(api_key="test", base_url=server.base_url, max_retries=0)
+        return AnthropicAnswerer(client, model="claude-test")
+    return OfflineAnswerer()
+
+
+@pytest.fixture
 def app(
     store: Store,
     clock: ManualClock,
     tmp_path: Path,
     flags_age_days: int,
     flaggers: tuple[str, ...],
+    answerer: Answerer,
 ) -> Iterator[AppHarness]:
     """The app over two pages; the People team owns a theme with two flags. Everything is
     stored before the app starts and the clock stays put (a clock jump while an event is being
@@ -69,7 +85,7 @@ def app(
     ]
     store.tag_feedback(theme.id, [i for i in ids if i is not None])
     clock.set(NOW)
-    with running_app(store, answerer=OfflineAnswerer(), knowledge=knowledge, clock=clock) as h:
+    with running_app(store, answerer=answerer, knowledge=knowledge, clock=clock) as h:
         yield h
 
 
@@ -92,6 +108,25 @@ def test_an_answer_on_a_recently_flagged_subject_says_so_and_who_reviews_it(
         f"{KNOWN_ISSUE_MARK} in the last 14 days (2 people); People team is reviewing them. "
         "Check this answer before relying on it."
     ) in text
+
+
+@pytest.fixture
+def llm() -> Iterator[FakeAnthropicServer]:
+    """The fake Anthropic server, answering the vacation question from the leave page."""
+    with FakeAnthropicServer() as server:
+        server.reply_with("Full-time employees get 25 days of paid annual leave a year [1].")
+        yield server
+
+
+@pytest.mark.parametrize("answerer", ["anthropic"], indirect=True)
+def test_with_a_model_the_warning_follows_its_answer(
+    app: AppHarness, llm: FakeAnthropicServer
+) -> None:
+    text = _answer(app, "how many vacation days do I get?")
+    assert text.startswith("Full-time employees get 25 days")
+    assert f"{KNOWN_ISSUE_MARK} in the last 14 days (2 people)" in text
+    assert "Grounded" not in json.dumps(app.slack.calls_to("chat.stopStream")[-1].params)
+    assert len(llm.requests) == 1
 
 
 def test_another_subject_gets_no_warning(app: AppHarness) -> None:
