@@ -30,6 +30,14 @@ def test_a_digest_without_the_row_gets_the_state_after_its_theme() -> None:
     assert [b["block_id"] for b in new] == ["theme:1", "fix:7", "approved:7", "theme:2"]
 
 
+def test_a_state_line_goes_under_its_own_block_not_one_that_shares_its_number() -> None:
+    """`approved:7` (correction 7) belongs under `fix:7`, never under theme 7's blocks or an
+    unanswered Couldn't-answer-well section whose newest answer is 7."""
+    blocks = [_section("fix:7"), _section("silent:7"), _section("theme:7"), _section("act:7")]
+    new = replace_blocks(blocks, {"approved:7"}, [_line("approved:7", "Approved")])
+    assert [b["block_id"] for b in new] == ["fix:7", "approved:7", "silent:7", "theme:7", "act:7"]
+
+
 def test_a_full_message_drops_older_state_lines_never_buttons_or_the_new_one() -> None:
     blocks = [_section(f"s{i}") for i in range(MAX_BLOCKS - 2)]
     blocks += [_line("state:1", "old").to_dict(), _section("act:2")]

@@ -41,6 +41,7 @@ ASKED = (
     ("U0ASKER3", "Does the company cover relocation costs?"),
 )
 OWNER_ANSWER = "Relocation: up to 5,000 EUR for moves over 100 km, booked through People Ops."
+OWNER_ANSWER_2 = "Relocation: up to 6,000 EUR for moves over 100 km, booked through People Ops."
 Json = dict[str, Any]
 
 
@@ -132,9 +133,9 @@ def test_the_digest_lists_unflagged_failures_apart_and_the_owner_answers_them(
     shown = json.dumps(digest["blocks"])
     assert "*Couldn't answer well (not flagged)*: 3 (+3)" in shown
     assert "1 failure routed to you" in shown  # the thumbs down, counted apart
-    assert "*Couldn't answer well* (3 answers, not flagged)" in shown
+    assert "*Couldn't answer well* (3 questions, not flagged)" in shown
     section = _section(digest, ActionId.PROPOSE_ANSWER)
-    assert '3 answers · 3 people · 3 "don\'t know"' in section["text"]["text"]
+    assert '3 questions · 3 people · 3 "don\'t know"' in section["text"]["text"]
 
     _click(sender, slack, ActionId.PROPOSE_ANSWER, CO_OWNER)
     view = slack.wait_for("views.open")[-1].params["view"]
@@ -144,16 +145,21 @@ def test_the_digest_lists_unflagged_failures_apart_and_the_owner_answers_them(
     [boxes] = [b for b in view["blocks"] if b.get("block_id") == ModalBlock.VARIANTS]
     ticked = boxes["element"]["initial_options"]
     assert len(ticked) == 2  # the theme's two other wordings, ticked
-    typed = {"type": "plain_text_input", "value": OWNER_ANSWER}
-    values: dict[str, Json] = {
-        ModalBlock.ANSWER: {ModalBlock.ANSWER: typed},
-        ModalBlock.VARIANTS: {
-            ModalBlock.VARIANTS: {"type": "checkboxes", "selected_options": ticked}
-        },
-    }
-    body = payloads.view_submission(
-        ActionId.PROPOSE_MODAL, values, private_metadata=view["private_metadata"], user=CO_OWNER
-    )
+
+    def submitted(text: str) -> Json:
+        """The modal as Slack sends it when the owner submits `text`, questions ticked."""
+        values: dict[str, Json] = {
+            ModalBlock.ANSWER: {ModalBlock.ANSWER: {"type": "plain_text_input", "value": text}},
+            ModalBlock.VARIANTS: {
+                ModalBlock.VARIANTS: {"type": "checkboxes", "selected_options": ticked}
+            },
+        }
+        return payloads.view_submission(
+            ActionId.PROPOSE_MODAL, values, private_metadata=view["private_metadata"],
+            user=CO_OWNER,
+        )  # fmt: skip
+
+    body = submitted(OWNER_ANSWER)
     assert sender.send_interactive(body).status == 200
     [update] = slack.wait_for("chat.update")
     assert update.params["ts"] == digest["ts"]
@@ -162,10 +168,19 @@ def test_the_digest_lists_unflagged_failures_apart_and_the_owner_answers_them(
     assert ActionId.UNDO_APPROVE in approved and ActionId.PROPOSE_ANSWER not in approved
     assert OWNER_ANSWER in _ask(sender, slack, "U0ASKER4", ASKED[0][1])  # a ticked wording
 
-    _click(sender, slack, ActionId.UNDO_APPROVE, CO_OWNER)
+    # Submitted again with other text (a co-owner at the same time): the last text is served
+    # and the DM says so.
+    assert sender.send_interactive(submitted(OWNER_ANSWER_2)).status == 200
     slack.wait_for("chat.update", count=2)
+    told = [c.params["text"] for c in slack.calls_to("chat.postMessage")
+            if c.params.get("channel") == CO_OWNER]  # fmt: skip
+    assert told[-1].startswith("Updated: lastmile now answers this question")
+    assert OWNER_ANSWER_2 in _ask(sender, slack, "U0ASKER6", ASKED[0][1])
+
+    _click(sender, slack, ActionId.UNDO_APPROVE, CO_OWNER)
+    slack.wait_for("chat.update", count=3)
     assert ActionId.APPROVE_CORRECTION in json.dumps(_digest(slack)["blocks"])  # approve again
-    assert OWNER_ANSWER not in _ask(sender, slack, "U0ASKER5", ASKED[0][1])
+    assert OWNER_ANSWER_2 not in _ask(sender, slack, "U0ASKER5", ASKED[0][1])
 
 
 def test_propose_an_answer_is_refused_to_someone_who_owns_nothing(

@@ -12,7 +12,7 @@ from bot.demo.digests import PostedDigest
 from bot.demo.run import AskRecord, DemoRun
 from bot.digest import render_markdown
 from bot.digest.silent import silent_answers
-from bot.vocabulary import SilentReason
+from bot.vocabulary import OWNER_ANSWER_SOURCE, SilentReason
 from storage import Store
 
 FLAGS = ("down", "correction", "report")
@@ -41,10 +41,16 @@ def rate(store: Store, records: Sequence[AskRecord]) -> Rate:
     """Rates measured from the database's feedback rows, not from the simulation's intent."""
     downs = flagged = 0
     for record in records:
-        kinds = {row.kind for row in store.feedback_for_answer(record.answer_id)}
+        kinds = _flag_kinds(store, record.answer_id)
         downs += "down" in kinds
         flagged += bool(kinds & set(FLAGS))
     return Rate(len(records), downs, flagged)
+
+
+def _flag_kinds(store: Store, answer_id: int) -> set[str]:
+    """The kinds of feedback people gave the answer (an owner's own answer is not a flag)."""
+    rows = store.feedback_for_answer(answer_id)
+    return {row.kind for row in rows if row.source != OWNER_ANSWER_SOURCE}
 
 
 def split(run: DemoRun, records: Sequence[AskRecord]) -> tuple[list[AskRecord], list[AskRecord]]:
@@ -133,7 +139,7 @@ def last_mile(run: DemoRun, store: Store, records: Sequence[AskRecord]) -> LastM
         answer = store.get_answer(record.answer_id)
         if answer is None:
             continue
-        kinds = {row.kind for row in store.feedback_for_answer(record.answer_id)}
+        kinds = _flag_kinds(store, record.answer_id)
         grounded = answer.confidence_line.startswith("Grounded")
         confident_wrong += grounded and bool(kinds & set(FLAGS))
         disagreed += DISAGREE_LINE == answer.confidence_line

@@ -7,13 +7,13 @@ from bot.digest.model import RATE_DEFINITION, Digest, ThemeDigest, permalink
 from bot.digest.past_fixes import fix_line
 from bot.digest.wording import (
     SILENT_INTRO,
-    answers_text,
     change,
     conflict_advice,
     date_range,
     failures_text,
     handoffs_text,
     people_text,
+    questions_text,
     reason_phrase,
     silent_reasons_text,
     themes_text,
@@ -28,7 +28,7 @@ def _md(text: str, limit: int = 300) -> str:
     flat = " ".join(text.split())
     if len(flat) > limit:
         flat = flat[: limit - 1] + "…"
-    for char in "\\`*_[]<>|#":
+    for char in "\\`*_[]<>|#~":
         flat = flat.replace(char, "\\" + char)
     return flat
 
@@ -134,7 +134,7 @@ def _silent(digest: Digest) -> list[str]:
         lines += [
             f"### {_md(theme.label)}",
             "",
-            f"{answers_text(theme.count)} · {people_text(theme.people)} · "
+            f"{questions_text(theme.count)} · {people_text(theme.people)} · "
             f"{_md(silent_reasons_text(theme.reasons))}",
             "",
         ]

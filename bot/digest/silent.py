@@ -5,9 +5,8 @@ shows it by asking again:
 - the AI service failed or timed out (`Answer.error`);
 - the answer says it doesn't know (the offline answerer's words, or a model's "I don't know");
 - no source supported it, or only weakly, or its sources disagree (the confidence line);
-- the same person asked again within REPEAT_WINDOW in the same channel, in words that share a
-  subject word and a third of the shorter question's content words (`is_rephrase`); the first
-  answer is the failure.
+- the same person asked it again within REPEAT_WINDOW in the same channel, in the same words or
+  a paraphrase (`is_rephrase`); the first answer is the failure.
 An answer someone flagged is in the flagged themes already, one with a thumbs up was good
 enough for its asker, and a verified answer is the owner's own: none of these is counted here.
 
@@ -30,7 +29,7 @@ from datetime import timedelta
 
 from bot.answering.confidence import NO_SOURCE_LINE, WEAK_LINE
 from bot.answering.disagreement import DISAGREE_LINE
-from bot.answering.text import tokens
+from bot.answering.verified import variant_score
 from bot.digest.model import Example, SilentTheme
 from bot.digest.period import Period
 from bot.digest.representative import representative_question, tidy_question
@@ -41,20 +40,16 @@ from storage import Store
 from storage.queries.silent import AnswerSeen
 
 REPEAT_WINDOW = timedelta(minutes=5)
-REPEAT_OVERLAP = 1 / 3
-"""A repeat shares at least this share of the shorter question's content words..."""
-GENERIC_WORDS = frozenset(
-    """day week month year time many much long often number amount one new old company work
-    job use using find best good right thing stuff people person policy question answer
-    help problem issue""".split()
-)
-"""...and one that is not among these: words any two questions share without one subject
-("how many vacation days" and "when is pay day" are different questions)."""
+REPEAT_SIMILARITY = 0.6
+"""A repeat is a paraphrase by the verified-answer matcher's measure (`variant_score`, either
+way round): a follow-up that adds a subject ("can I carry over unused vacation days?" after
+"how many vacation days do I get?") is not one. Precision first: rephrasings in other words
+entirely ("relocation support?" after "does the company pay for relocation?") are missed."""
 TOP_SILENT_THEMES = 3
 EXAMPLES_PER_THEME = 3
 _DONT_KNOW = re.compile(
     r"\b(i (?:do not|don't|don’t) know|i (?:could not|couldn't|couldn’t|can't|cannot) find"
-    r"|nothing in the knowledge base|no information (?:about|on)|not covered by)",
+    r"|nothing in the knowledge base)",
     re.IGNORECASE,
 )
 DONT_KNOW_HEAD = 240
@@ -77,14 +72,11 @@ def says_dont_know(answer: str) -> bool:
 
 
 def is_rephrase(first: str, second: str) -> bool:
-    """Two questions on one subject: they share a third of the shorter one's content words,
-    one of them a subject word (not in GENERIC_WORDS)."""
-    one, two = set(tokens(first)), set(tokens(second))
-    if not one or not two:
-        return first.strip().lower() == second.strip().lower() and bool(first.strip())
-    shared = one & two
-    subject = bool(shared - GENERIC_WORDS)
-    return subject and len(shared) / min(len(one), len(two)) >= REPEAT_OVERLAP
+    """The same question again: the same words, or a paraphrase (REPEAT_SIMILARITY)."""
+    if " ".join(first.lower().split()) == " ".join(second.lower().split()):
+        return bool(first.strip())
+    score = max(variant_score(first, second), variant_score(second, first))
+    return score >= REPEAT_SIMILARITY
 
 
 def own_reason(seen: AnswerSeen) -> SilentReason | None:
@@ -98,7 +90,10 @@ def own_reason(seen: AnswerSeen) -> SilentReason | None:
         WEAK_LINE: SilentReason.WEAK,
         DISAGREE_LINE: SilentReason.DISAGREE,
     }
-    return by_line.get(seen.confidence_line)
+    for line, reason in by_line.items():  # a line may carry a suffix ("(estimated)")
+        if seen.confidence_line.startswith(line):
+            return reason
+    return None
 
 
 def silent_answers(answers: Sequence[AnswerSeen]) -> list[SilentAnswer]:
@@ -116,11 +111,17 @@ def silent_answers(answers: Sequence[AnswerSeen]) -> list[SilentAnswer]:
 
 
 def _asked_again(seen: AnswerSeen, later: Sequence[AnswerSeen]) -> bool:
+    """The same person asked it again in the same channel within REPEAT_WINDOW of the answer
+    (or before it was finished), whatever else they asked in between."""
     for then in later:
         if then.user_id != seen.user_id or then.asked_at - seen.answered_at > REPEAT_WINDOW:
             return False
-        if then.channel_id == seen.channel_id and then.asked_at >= seen.answered_at:
-            return is_rephrase(seen.question, then.question)
+        if (
+            then.channel_id == seen.channel_id
+            and then.asked_at > seen.asked_at
+            and is_rephrase(seen.question, then.question)
+        ):
+            return True
     return False
 
 

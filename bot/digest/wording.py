@@ -94,9 +94,9 @@ def silent_reasons_text(reasons: Sequence[tuple[str, int]]) -> str:
     return ", ".join(parts)
 
 
-def answers_text(count: int) -> str:
-    """`1 answer`, `3 answers`."""
-    return f"{count} answer" if count == 1 else f"{count} answers"
+def questions_text(count: int) -> str:
+    """`1 question`, `3 questions`."""
+    return f"{count} question" if count == 1 else f"{count} questions"
 
 
 SILENT_INTRO = (

@@ -89,11 +89,19 @@ class ApproveCorrection(DigestActions):
         if result is None:
             return False
         verified, created = result
+        done = "Approved"
         if not created and not verified.active and verified.id is not None:
             # Approved, undone, approved again: the same row is served again with the new text.
             created = self.store.reactivate_verified(verified.id, answer=answer, by=user["id"])
             verified = self.store.get_verified(verified.id) or verified
-        done = "Approved" if created else "Already approved"
+        elif not created and verified.id is not None and verified.answer != answer.strip():
+            # Submitted again with other text (a co-owner at the same time): the last one wins,
+            # so what the DM says is what is served.
+            if self.store.edit_verified(verified.id, answer=answer, by=user["id"]):
+                verified = self.store.get_verified(verified.id) or verified
+                done = "Updated"
+        elif not created:
+            done = "Already approved"
         preview = truncate(escape(verified.answer), 300)
         extra = f" and {len(variants)} more wording(s)" if created and variants else ""
         client.chat_postMessage(

@@ -35,13 +35,13 @@ from bot.digest.model import (
 from bot.digest.past_fixes import fix_line
 from bot.digest.wording import (
     SILENT_INTRO,
-    answers_text,
     change,
     conflict_advice,
     date_range,
     failures_text,
     handoffs_text,
     people_text,
+    questions_text,
     reason_phrase,
     silent_reasons_text,
     themes_text,
@@ -137,7 +137,7 @@ def _silent_groups(digest: Digest, permalink: Permalink) -> list[list[Block]]:
     """ "Couldn't answer well": a heading, then one section per theme with Propose an answer."""
     if not digest.silent:
         return []
-    heading = f"*Couldn't answer well* ({answers_text(digest.silent_count)}, not flagged)"
+    heading = f"*Couldn't answer well* ({questions_text(digest.silent_count)}, not flagged)"
     groups: list[list[Block]] = [[
         DividerBlock(),
         SectionBlock(text=MarkdownTextObject(text=heading)),
@@ -156,7 +156,7 @@ def silent_section(theme: SilentTheme, permalink: Permalink) -> SectionBlock:
     """One unflagged theme: what, how many, why, examples; the owner writes its answer."""
     lines = [
         f"*{_line(theme.label, 150)}*",
-        f"{answers_text(theme.count)} · {people_text(theme.people)} · "
+        f"{questions_text(theme.count)} · {people_text(theme.people)} · "
         f"{escape(silent_reasons_text(theme.reasons))}",
         *_example_lines(theme.examples, permalink),
     ]

@@ -23,6 +23,9 @@ BlocksChange = Callable[[list[Json]], list[Json]]
 log = logging.getLogger(__name__)
 MAX_BLOCKS = 50  # per message (SLACK-NOTES)
 STATE_LINES = ("state:", "approved:")  # context lines an update adds; safe to drop when full
+ANCHORS = {"approved": ("fix",), "state": ("theme", "act")}
+"""Which blocks a state line belongs under, by block id prefix (the number after `:` is the
+same)."""
 
 
 @dataclass(frozen=True)
@@ -86,8 +89,9 @@ def _with_ts(messages: Sequence[Json], where: DigestMessage) -> DigestMessage | 
 def replace_blocks(blocks: Sequence[Json], block_ids: set[str], new: Sequence[Block]) -> list[Json]:
     """Remove the blocks with these ids and put `new` where the first of them was.
 
-    None of them present (an older digest): `new` goes after the last block whose id names the
-    same theme or correction, else at the end.
+    None of them present (an older digest, or a first approval): `new` goes after the block it
+    belongs to (ANCHORS: `approved:7` after `fix:7`, `state:3` after `theme:3`/`act:3`; the
+    whole id, so a theme and a correction that share a number never mix), else at the end.
     """
     fresh = [block.to_dict() for block in new]
     kept: list[Json] = []
@@ -98,10 +102,14 @@ def replace_blocks(blocks: Sequence[Json], block_ids: set[str], new: Sequence[Bl
             continue
         kept.append(dict(block))
     if at is None:
-        tails = {block_id.split(":", 1)[-1] for block_id in block_ids}
-        named = [
-            i for i, b in enumerate(kept) if str(b.get("block_id", "")).split(":")[-1] in tails
-        ]
+        anchors = {
+            f"{owner}:{tail}"
+            for prefix, tail in (
+                block_id.split(":", 1) for block_id in block_ids if ":" in block_id
+            )
+            for owner in ANCHORS.get(prefix, ())
+        }
+        named = [i for i, b in enumerate(kept) if b.get("block_id") in anchors]
         at = named[-1] + 1 if named else len(kept)
     return within_limit([*kept[:at], *fresh, *kept[at:]], {b.get("block_id") for b in fresh})
 
