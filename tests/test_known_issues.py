@@ -5,8 +5,6 @@ subject, or when the flags are old; the demo's week-2 warnings are on flagged su
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -28,6 +26,7 @@ from tests.fakes.digest_data import install_owners, seed
 from tests.fakes.slack_app import AppHarness, running_app, write_knowledge
 from tests.fakes.transport import SECRET
 from tests.test_http_provider_process import stored_answers_at
+from tests.test_owner_actions_process import send_digest
 from tests.test_transport_cli import environment, linked_within, serving
 
 NOW = datetime(2026, 11, 20, 10, tzinfo=UTC)
@@ -182,11 +181,7 @@ def test_serve_as_deployed_warns_after_the_digest_made_the_theme(
     }
     env = environment(database_url, slack, SLACK_BOT_TOKEN="xoxb-test",
                       SLACK_SIGNING_SECRET=SECRET, **extra)  # fmt: skip
-    sent = subprocess.run(
-        [sys.executable, "-c", "from bot.cli import main; main()", "digest", "--send"],
-        env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
-    assert sent.returncode == 0, sent.stderr
+    send_digest(env, tmp_path)
     with serving(database_url, slack, tmp_path, **extra) as sender:
         events = (
             payloads.dm("how many vacation days?"),

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -66,23 +67,38 @@ def served(
 ) -> Iterator[tuple[SlackSender, str]]:
     """The digest posted by the CLI, then `lastmile serve` running; (sender, week)."""
     week = _seed_last_week(database_url, tmp_path)
-    env = _env(database_url, slack, tmp_path)
+    with digest_sent_then_served(_env(database_url, slack, tmp_path), tmp_path, week) as sender:
+        yield sender, week
+
+
+def send_digest(env: dict[str, str], cwd: Path, week: str | None = None) -> None:
+    """`lastmile digest --send` (this week's, or `week`'s) as its own process; it must pass."""
     code = "from bot.cli import main; main()"
+    args = ["digest", "--send", *(["--week", week] if week else [])]
     sent = subprocess.run(
-        [sys.executable, "-c", code, "digest", "--send", "--week", week],
-        env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120,
+        [sys.executable, "-c", code, *args],
+        env=env, cwd=cwd, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert sent.returncode == 0, sent.stderr
-    proc = start(["serve", "--host", "127.0.0.1", "--port", "0"], env, tmp_path)
+
+
+@contextmanager
+def digest_sent_then_served(
+    env: dict[str, str], cwd: Path, week: str | None = None
+) -> Iterator[SlackSender]:
+    """The digest sent by the CLI, then `lastmile serve` running; a signed sender to it."""
+    send_digest(env, cwd, week)
+    proc = start(["serve", "--host", "127.0.0.1", "--port", "0"], env, cwd)
     stderr = StderrLines(proc)
     try:
         line = stderr.wait_for("lastmile serving Slack at ")
-        yield SlackSender(line.split(" at ", 1)[1].strip(), SECRET), week
+        yield SlackSender(line.split(" at ", 1)[1].strip(), SECRET)
     finally:
         assert stop(proc) == 0
 
 
-def _digest(slack: FakeSlackApi) -> Json:
+def digest_in_dm(slack: FakeSlackApi) -> Json:
+    """The digest message in the People team owner's DM (the one with blocks)."""
     [message] = [m for m in slack.messages(DM) if m.get("blocks")]
     return message
 
@@ -95,9 +111,9 @@ def _element(message: Json, action_id: str) -> Json:
     raise AssertionError(f"no {action_id} in the digest")
 
 
-def _click(sender: SlackSender, slack: FakeSlackApi, action_id: str, user: str) -> None:
+def click_digest(sender: SlackSender, slack: FakeSlackApi, action_id: str, user: str) -> None:
     """Click the digest as Slack shows it now: the current message rides along."""
-    message = _digest(slack)
+    message = digest_in_dm(slack)
     element = _element(message, action_id)
     body = payloads.block_action(
         action_id, str(element["value"]), user=user, channel=DM, message_ts=message["ts"],
@@ -125,9 +141,9 @@ def test_approve_then_undo_from_a_running_server(
     served: tuple[SlackSender, str], slack: FakeSlackApi
 ) -> None:
     sender, _ = served
-    assert "Approved by" not in str(_digest(slack)["blocks"])
+    assert "Approved by" not in str(digest_in_dm(slack)["blocks"])
 
-    _click(sender, slack, ActionId.APPROVE_CORRECTION, CO_OWNER)
+    click_digest(sender, slack, ActionId.APPROVE_CORRECTION, CO_OWNER)
     view = slack.wait_for("views.open")[-1].params["view"]
     view = json.loads(view) if isinstance(view, str) else view
     typed = {"type": "plain_text_input", "value": APPROVED}
@@ -137,15 +153,15 @@ def test_approve_then_undo_from_a_running_server(
     )  # fmt: skip
     assert sender.send_interactive(body).status == 200
     [update] = slack.wait_for("chat.update")
-    assert update.params["channel"] == DM and update.params["ts"] == _digest(slack)["ts"]
-    approved = str(_digest(slack)["blocks"])  # what every co-owner reading the DM now sees
+    assert update.params["channel"] == DM and update.params["ts"] == digest_in_dm(slack)["ts"]
+    approved = str(digest_in_dm(slack)["blocks"])  # what every co-owner reading the DM now sees
     assert f"Approved by <@{CO_OWNER}>" in approved
     assert ActionId.UNDO_APPROVE in approved and ActionId.APPROVE_CORRECTION not in approved
     assert APPROVED in _ask(sender, slack, "U0ASKER3")  # served as the verified answer
 
-    _click(sender, slack, ActionId.UNDO_APPROVE, CO_OWNER)
+    click_digest(sender, slack, ActionId.UNDO_APPROVE, CO_OWNER)
     slack.wait_for("chat.update", count=2)
-    undone = str(_digest(slack)["blocks"])
+    undone = str(digest_in_dm(slack)["blocks"])
     assert ActionId.APPROVE_CORRECTION in undone and ActionId.UNDO_APPROVE not in undone
     assert APPROVED not in _ask(sender, slack, "U0ASKER4")  # no longer served
 
@@ -154,10 +170,10 @@ def test_someone_who_owns_nothing_is_refused_and_the_digest_stays(
     served: tuple[SlackSender, str], slack: FakeSlackApi
 ) -> None:
     sender, _ = served
-    before = copy.deepcopy(_digest(slack)["blocks"])
-    _click(sender, slack, ActionId.WONT_FIX, "U0STRANGER")
+    before = copy.deepcopy(digest_in_dm(slack)["blocks"])
+    click_digest(sender, slack, ActionId.WONT_FIX, "U0STRANGER")
     slack.wait_for("chat.postEphemeral")
     [refusal] = [e for e in slack.ephemerals(DM) if e["to_user"] == "U0STRANGER"]
     assert "only *People team* (or a lastmile admin) can act" in refusal["text"]
     assert not slack.calls_to("views.open") and not slack.calls_to("chat.update")
-    assert _digest(slack)["blocks"] == before
+    assert digest_in_dm(slack)["blocks"] == before

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import copy
 import json
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -27,10 +25,10 @@ from storage import Store, make_engine, upgrade
 from tests.fakes import FakeSlackApi, SlackSender, payloads
 from tests.fakes.anthropic_server import FakeAnthropicServer
 from tests.fakes.digest_data import install_owners, seed
-from tests.fakes.process_output import StderrLines
 from tests.fakes.transport import SECRET
 from tests.test_http_provider_process import asked_in_dm, markdown_digest
-from tests.test_transport_cli import environment, serving, start, stop, within
+from tests.test_owner_actions_process import click_digest, digest_in_dm, digest_sent_then_served
+from tests.test_transport_cli import environment, serving, within
 
 DM = "D0OWNER1"  # the People team's digest goes to its owner's DM
 CO_OWNER = "U0OWNER2"
@@ -71,24 +69,8 @@ def served(database_url: str, slack: FakeSlackApi, tmp_path: Path) -> Iterator[S
         database_url, slack, SLACK_BOT_TOKEN="xoxb-test", SLACK_SIGNING_SECRET=SECRET,
         LASTMILE_OWNERS_FILE=str(tmp_path / "owners.toml"),
     )  # fmt: skip
-    code = "from bot.cli import main; main()"
-    sent = subprocess.run(
-        [sys.executable, "-c", code, "digest", "--send"],
-        env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
-    assert sent.returncode == 0, sent.stderr
-    proc = start(["serve", "--host", "127.0.0.1", "--port", "0"], env, tmp_path)
-    stderr = StderrLines(proc)
-    try:
-        line = stderr.wait_for("lastmile serving Slack at ")
-        yield SlackSender(line.split(" at ", 1)[1].strip(), SECRET)
-    finally:
-        assert stop(proc) == 0
-
-
-def _digest(slack: FakeSlackApi) -> Json:
-    [message] = [m for m in slack.messages(DM) if m.get("blocks")]
-    return message
+    with digest_sent_then_served(env, tmp_path) as sender:
+        yield sender
 
 
 def _section(message: Json, action_id: str) -> Json:
@@ -96,17 +78,6 @@ def _section(message: Json, action_id: str) -> Json:
         if (block.get("accessory") or {}).get("action_id") == action_id:
             return dict(block)
     raise AssertionError(f"no {action_id} in the digest")
-
-
-def _click(sender: SlackSender, slack: FakeSlackApi, action_id: str, user: str) -> None:
-    message = _digest(slack)
-    block = _section(message, action_id)
-    body = payloads.block_action(
-        action_id, str(block["accessory"]["value"]), user=user, channel=DM,
-        message_ts=message["ts"], block_id=block["block_id"],
-        message_blocks=copy.deepcopy(message["blocks"]),
-    )  # fmt: skip
-    assert sender.send_interactive(body).status == 200
 
 
 def _ask(sender: SlackSender, slack: FakeSlackApi, user: str, question: str) -> str:
@@ -129,7 +100,7 @@ def test_the_digest_lists_unflagged_failures_apart_and_the_owner_answers_them(
     served: SlackSender, slack: FakeSlackApi
 ) -> None:
     sender = served
-    digest = _digest(slack)
+    digest = digest_in_dm(slack)
     shown = json.dumps(digest["blocks"])
     assert "*Couldn't answer well (not flagged)*: 3 (+3)" in shown
     assert "1 failure routed to you" in shown  # the thumbs down, counted apart
@@ -137,7 +108,7 @@ def test_the_digest_lists_unflagged_failures_apart_and_the_owner_answers_them(
     section = _section(digest, ActionId.PROPOSE_ANSWER)
     assert '3 questions · 3 people · 3 "don\'t know"' in section["text"]["text"]
 
-    _click(sender, slack, ActionId.PROPOSE_ANSWER, CO_OWNER)
+    click_digest(sender, slack, ActionId.PROPOSE_ANSWER, CO_OWNER)
     view = slack.wait_for("views.open")[-1].params["view"]
     view = json.loads(view) if isinstance(view, str) else view
     assert view["callback_id"] == ActionId.PROPOSE_MODAL
@@ -163,7 +134,7 @@ def test_the_digest_lists_unflagged_failures_apart_and_the_owner_answers_them(
     assert sender.send_interactive(body).status == 200
     [update] = slack.wait_for("chat.update")
     assert update.params["ts"] == digest["ts"]
-    approved = json.dumps(_digest(slack)["blocks"])
+    approved = json.dumps(digest_in_dm(slack)["blocks"])
     assert f"Approved by <@{CO_OWNER}>" in approved
     assert ActionId.UNDO_APPROVE in approved and ActionId.PROPOSE_ANSWER not in approved
     assert OWNER_ANSWER in _ask(sender, slack, "U0ASKER4", ASKED[0][1])  # a ticked wording
@@ -177,22 +148,22 @@ def test_the_digest_lists_unflagged_failures_apart_and_the_owner_answers_them(
     assert told[-1].startswith("Updated: lastmile now answers this question")
     assert OWNER_ANSWER_2 in _ask(sender, slack, "U0ASKER6", ASKED[0][1])
 
-    _click(sender, slack, ActionId.UNDO_APPROVE, CO_OWNER)
+    click_digest(sender, slack, ActionId.UNDO_APPROVE, CO_OWNER)
     slack.wait_for("chat.update", count=3)
-    assert ActionId.APPROVE_CORRECTION in json.dumps(_digest(slack)["blocks"])  # approve again
+    assert ActionId.APPROVE_CORRECTION in json.dumps(digest_in_dm(slack)["blocks"])  # approve again
     assert OWNER_ANSWER_2 not in _ask(sender, slack, "U0ASKER5", ASKED[0][1])
 
 
 def test_propose_an_answer_is_refused_to_someone_who_owns_nothing(
     served: SlackSender, slack: FakeSlackApi
 ) -> None:
-    before = copy.deepcopy(_digest(slack)["blocks"])
-    _click(served, slack, ActionId.PROPOSE_ANSWER, "U0STRANGER")
+    before = copy.deepcopy(digest_in_dm(slack)["blocks"])
+    click_digest(served, slack, ActionId.PROPOSE_ANSWER, "U0STRANGER")
     slack.wait_for("chat.postEphemeral")
     [refusal] = [e for e in slack.ephemerals(DM) if e["to_user"] == "U0STRANGER"]
     assert "only *People team* (or a lastmile admin) can act" in refusal["text"]
     assert not slack.calls_to("views.open") and not slack.calls_to("chat.update")
-    assert _digest(slack)["blocks"] == before
+    assert digest_in_dm(slack)["blocks"] == before
 
 
 def test_with_a_provider_errors_and_dont_know_reach_the_digest(

@@ -23,7 +23,7 @@ from handlers.digest.message_state import (
     set_accessory,
 )
 from handlers.digest.theme_actions import approve_button, state_context, undo_approve_button
-from handlers.digest.verified_views import approve_modal, option_value
+from handlers.digest.verified_views import approve_modal, option_value, submitted_answer
 from storage.models import Owner
 
 
@@ -61,15 +61,11 @@ class ApproveCorrection(DigestActions):
         if feedback is None or feedback_id is None or not self._may_act(owner, user["id"], client):
             ack(response_action="errors", errors={ModalBlock.ANSWER: "You can't approve this."})
             return
-        values = view["state"]["values"]
-        answer = str((values.get(ModalBlock.ANSWER, {}).get(ModalBlock.ANSWER) or {}).get("value")
-                     or "").strip()  # fmt: skip
+        answer, ticked = submitted_answer(view["state"]["values"])
         if not answer:
             ack(response_action="errors", errors={ModalBlock.ANSWER: "Write the answer to serve."})
             return
         ack()
-        picked = values.get(ModalBlock.VARIANTS, {}).get(ModalBlock.VARIANTS) or {}
-        ticked = {option["value"] for option in picked.get("selected_options") or []}
         variants = [q for q in self._flagged(feedback.theme_id) if option_value(q) in ticked]
         if self.serve(client, user, feedback_id, answer, variants, owner):
             self.show_approval(client, user["id"], from_metadata(view.get("private_metadata")),

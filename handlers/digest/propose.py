@@ -23,6 +23,7 @@ from handlers.digest.verified_views import (
     answer_ids_value,
     option_value,
     propose_modal,
+    submitted_answer,
 )
 
 GONE = "That answer no longer exists (it may have been deleted under the retention policy)."
@@ -60,15 +61,11 @@ class ProposeAnswer(ApproveCorrection):
         if first is None or not self._may_act(owner, user["id"], client):
             ack(response_action="errors", errors={ModalBlock.ANSWER: "You can't answer this."})
             return
-        values = view["state"]["values"]
-        text = str((values.get(ModalBlock.ANSWER, {}).get(ModalBlock.ANSWER) or {}).get("value")
-                   or "").strip()  # fmt: skip
+        text, ticked = submitted_answer(view["state"]["values"])
         if not text:
             ack(response_action="errors", errors={ModalBlock.ANSWER: "Write the answer to serve."})
             return
         ack()
-        picked = values.get(ModalBlock.VARIANTS, {}).get(ModalBlock.VARIANTS) or {}
-        ticked = {option["value"] for option in picked.get("selected_options") or []}
         asked = questions[first]
         variants = [q for q in dict.fromkeys(questions.values())
                     if q != asked and option_value(q) in ticked]  # fmt: skip

@@ -38,18 +38,7 @@ def approve_modal(feedback_id: int, question: str, proposed: str, flagged: Seque
         SectionBlock(text=f"*Question*\n>{truncate(escape(question), 2800)}"),
         _answer_input(proposed, "The answer lastmile will serve"),
     ]
-    options = [Option(text=truncate(q, 75), value=option_value(q)) for q in flagged[:MAX_VARIANTS]]
-    if options:
-        blocks.append(
-            InputBlock(
-                block_id=ModalBlock.VARIANTS,
-                label="Also serve it for these flagged questions",
-                optional=True,
-                element=CheckboxesElement(
-                    action_id=ModalBlock.VARIANTS, options=options, initial_options=options
-                ),
-            )
-        )
+    blocks += _variants_input(flagged, "Also serve it for these flagged questions")
     return View(
         type="modal",
         callback_id=ActionId.APPROVE_MODAL,
@@ -71,18 +60,7 @@ def propose_modal(
         SectionBlock(text=f"*lastmile answered*\n>{said}"),
         _answer_input("", "The answer lastmile will serve"),
     ]
-    options = [Option(text=truncate(q, 75), value=option_value(q)) for q in others[:MAX_VARIANTS]]
-    if options:
-        blocks.append(
-            InputBlock(
-                block_id=ModalBlock.VARIANTS,
-                label="Also serve it for these questions",
-                optional=True,
-                element=CheckboxesElement(
-                    action_id=ModalBlock.VARIANTS, options=options, initial_options=options
-                ),
-            )
-        )
+    blocks += _variants_input(others, "Also serve it for these questions")
     return View(
         type="modal",
         callback_id=ActionId.PROPOSE_MODAL,
@@ -92,6 +70,27 @@ def propose_modal(
         private_metadata=answer_ids_value(answer_ids),
         blocks=blocks,
     )
+
+
+def _variants_input(questions: Sequence[str], label: str) -> list[Block]:
+    """The other questions the answer may also be served for, all ticked (none: no block)."""
+    options = [Option(text=truncate(q, 75), value=option_value(q)) for q in questions]
+    if not options:
+        return []
+    element = CheckboxesElement(
+        action_id=ModalBlock.VARIANTS,
+        options=options[:MAX_VARIANTS],
+        initial_options=options[:MAX_VARIANTS],
+    )
+    return [InputBlock(block_id=ModalBlock.VARIANTS, label=label, optional=True, element=element)]
+
+
+def submitted_answer(values: dict[str, Any]) -> tuple[str, set[str]]:
+    """An approve or propose modal's submission: (the answer typed, the ticked option values)."""
+    typed = (values.get(ModalBlock.ANSWER, {}).get(ModalBlock.ANSWER) or {}).get("value")
+    picked = values.get(ModalBlock.VARIANTS, {}).get(ModalBlock.VARIANTS) or {}
+    ticked = {str(option["value"]) for option in picked.get("selected_options") or []}
+    return str(typed or "").strip(), ticked
 
 
 def answer_ids_value(answer_ids: Sequence[int]) -> str:
