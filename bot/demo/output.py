@@ -55,6 +55,7 @@ def show(console: Console, run: DemoRun, *, elapsed_s: float) -> None:
         "'fixed' while their own question still fails."
     )
     _last_mile(console, run)
+    _before_the_fix(console, run)
     for note in run.notes:
         console.print(f"[yellow]Note:[/] {note}")
     paths = write_markdown(run)
@@ -100,6 +101,22 @@ def _last_mile(console: Console, run: DemoRun) -> None:
         f"failed (the digests' Couldn't answer well) [bold]{silent1} -> {silent2}[/] (week 1: "
         f"{check.wrong} of {check.found} wrong by the demo's truth, the rest right but shown "
         f"with 'check before relying on this'; {check.missed} wrong unflagged answers not listed)."
+    )
+
+
+def _before_the_fix(console: Console, run: DemoRun) -> None:
+    """The warning until the fix: Monday's vacation question, then week 2's."""
+    asked = run.before_fix
+    if asked is None:
+        return
+    said = "carried the known-issue warning" if asked.warned else "carried no warning"
+    vacation = [r for r in run.week2 if r.ask.topic.key == asked.ask.topic.key]
+    served = sum(r.verified for r in vacation)
+    warned = sum(r.warned for r in vacation)
+    console.print(
+        f"Monday, after the digest and before the People team acted: “{asked.ask.text}” "
+        f"[bold]{said}[/]; after the approval and fix, week-2 vacation askers got the verified "
+        f"answer [bold]{served}/{len(vacation)}[/] and the warning {warned}/{len(vacation)}."
     )
 
 

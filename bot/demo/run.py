@@ -26,6 +26,7 @@ from bot.demo.digests import PostedDigest, post_digests
 from bot.demo.fake_slack import FakeSlack
 from bot.demo.people import (
     Ask,
+    Employee,
     employees,
     plan_uncovered,
     plan_week1,
@@ -44,7 +45,8 @@ from bot.settings import Settings
 
 WEEK1 = datetime(2026, 3, 2, tzinfo=UTC)  # a Monday
 DIGEST_AT = timedelta(days=7, hours=9)
-UNCOVERED_ASKS = 8  # week-1 questions on the subject no page covers (relocation)
+UNCOVERED_ASKS = 8
+BEFORE_FIX_TOPIC = "vacation-days"  # week-1 questions on the subject no page covers (relocation)
 Step = Callable[[str], None]
 
 
@@ -79,6 +81,8 @@ class DemoRun:
     """Reporters not told, because the fix check found their own question still failing."""
     near_miss_wrong: int = 0
     """Near-miss questions (same words, other subject) that would get a verified answer."""
+    before_fix: AskRecord | None = None
+    """A vacation question asked on Monday after the digest, before the owners act on it."""
     notes: list[str] = field(default_factory=list)
 
 
@@ -139,6 +143,9 @@ def run_demo(directory: Path, *, questions: int = 200, seed: int = 7, step: Step
         clock.set(WEEK1 + DIGEST_AT)
         run.digests1 = monday_morning(world, posted)
         step("week-1 digests posted")
+        clock.advance(timedelta(minutes=1))
+        run.before_fix = ask_before_the_fix(world, people[0])
+        clock.advance(timedelta(minutes=1))
         topic_of = {r.answer_id: r.ask.topic.key for r in run.week1}
         act_on_digests(world, run, topic_of, knowledge)
         step("owners acted")
@@ -194,6 +201,17 @@ def ask_all(
             records.append(AskRecord(asked, answered.answer_id, reaction.kind, verified, warned))
             step(f"week {asked.week}: {asked.text}")
     return records
+
+
+def ask_before_the_fix(world: DemoWorld, employee: Employee) -> AskRecord:
+    """Someone asks about vacation days on Monday morning, after the digest was posted and
+    before the People team acts on it: the answer carries the known-issue warning."""
+    topic = next(t for t in TOPICS if t.key == BEFORE_FIX_TOPIC)
+    ask = Ask(world.runtime.clock(), employee, topic, topic.week2[0], 2)
+    answered = world.ask(employee, ask.text)
+    warned = KNOWN_ISSUE_MARK in answered.text
+    verified = "Verified by" in str(answered.message.get("blocks"))
+    return AskRecord(ask, answered.answer_id, "none", verified, warned)
 
 
 def act_on_digests(
