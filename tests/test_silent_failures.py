@@ -9,6 +9,8 @@ and clusters them into themes; an owner's own answer written from the digest is 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
@@ -22,7 +24,7 @@ from bot.clock import ManualClock
 from bot.digest import build_digest, parse_week, render_markdown
 from bot.digest.build import silent_maps
 from bot.digest.knowledge_to_fix import knowledge_dates
-from bot.digest.silent import is_rephrase, says_dont_know, silent_answers
+from bot.digest.silent import is_rephrase, says_dont_know, silent_answers, silent_themes
 from bot.vocabulary import SilentReason
 from handlers.digest.blocks import digest_blocks
 from storage import Store
@@ -231,3 +233,43 @@ def test_an_unflagged_sources_disagree_answer_goes_to_knowledge_to_fix_not_the_s
         "hr/leave.md", "hr/handbook-2019.md", 1,
     )  # fmt: skip
     assert "1 question this week; retire or correct the older page" in render_markdown(digest)
+
+
+@dataclass(frozen=True)
+class _OneEach:
+    """A cluster per distinct question (the test is about labels, not clustering)."""
+
+    label: str
+    key_terms: tuple[str, ...]
+    member_indices: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class _Clusters:
+    themes: tuple[_OneEach, ...]
+
+
+def _one_cluster_each(texts: Sequence[str]) -> _Clusters:
+    return _Clusters(tuple(_OneEach(t, (t.split()[0].lower(),), (i,)) for i, t in enumerate(texts)))
+
+
+def test_only_the_shown_themes_get_a_model_written_label(store: Store, clock: ManualClock) -> None:
+    """A label costs a model call: the themes beyond the top three keep their own question."""
+    for n, question in enumerate(["Gym?", "Bike?", "Dogs?", "Parking?", "Lockers?"]):
+        for k in range(5 - n):  # Gym 5 times, Bike 4, ..., Lockers once
+            seed(store, clock, W46 + timedelta(hours=n, minutes=10 * k), question,
+                 user=f"U{n}{k}", kind=None, confidence_line=NO_SOURCE_LINE)  # fmt: skip
+    asked: list[str] = []
+
+    def labeler(terms: Sequence[str], questions: Sequence[str]) -> str:
+        asked.append(questions[0])
+        return f"Model label for {questions[0]}"
+
+    found = silent_answers(store.answers_seen_between(WEEK.start, WEEK.end))
+    themes = silent_themes(found, _one_cluster_each, labeler)
+
+    assert asked == ["Gym?", "Bike?", "Dogs?"]
+    assert [t.label for t in themes] == [
+        "Model label for Gym?", "Model label for Bike?", "Model label for Dogs?", "Parking?",
+        "Lockers?",
+    ]  # fmt: skip

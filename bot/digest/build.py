@@ -109,6 +109,8 @@ def build_digest(
         activity = activity_by_owner(store, period)
     if previous_activity is None:
         previous_activity = activity_by_owner(store, period.previous())
+    mine = activity.get(owner.id, Activity())
+    groups = assign_themes(store, owner.id, failures, clusterer, labeler)
     if silent is None:
         silent = silent_maps(store, period)
     routed_silent = silent.now.get(owner.id, [])
@@ -116,9 +118,8 @@ def build_digest(
     # (Knowledge to fix, below), not an answer, so it is not in Couldn't answer well.
     unflagged = [s for s in routed_silent if s.reason != SilentReason.DISAGREE]
     disagreeing = [s.seen for s in routed_silent if s.reason == SilentReason.DISAGREE]
+    # After the flagged themes, so their labels come first in the run's label budget.
     silent_groups = silent_themes(unflagged, clusterer, labeler, trace_link)
-    mine = activity.get(owner.id, Activity())
-    groups = assign_themes(store, owner.id, failures, clusterer, labeler)
     visible = [g for g in groups if not _hidden(g, period)]
     citations = store.answer_citations([f.answer_id for f in failures])
     summaries = sorted(

@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from bot.answering.confidence import NO_SOURCE_LINE, WEAK_LINE
@@ -141,17 +141,26 @@ def silent_themes(
     clusterer: Clusterer,
     labeler: Labeler | None = None,
     trace_link: TraceLink | None = None,
+    *,
+    labelled: int = TOP_SILENT_THEMES,
 ) -> list[SilentTheme]:
-    """The owner's unflagged failures as themes, largest first."""
+    """The owner's unflagged failures as themes, largest first. Only the first `labelled` (the
+    ones the digest shows) get a model-written label: a label costs a model call."""
     if not answers:
         return []
-    themes = []
+    clusters = []
     for cluster, members in cluster_questions(answers, lambda s: s.seen.question, clusterer):
         questions = [m.seen.question.strip() for m in members]
-        label = labeler(cluster.key_terms, list(dict.fromkeys(questions))) if labeler else None
-        label = label or representative_question(cluster.key_terms, questions)
-        themes.append(_theme(label or tidy_question(cluster.label), members, trace_link))
-    return sorted(themes, key=lambda t: (-t.count, -t.people, t.label))
+        label = representative_question(cluster.key_terms, questions) or cluster.label
+        clusters.append((cluster, questions, _theme(tidy_question(label), members, trace_link)))
+    clusters.sort(key=lambda item: (-item[2].count, -item[2].people, item[2].label))
+    themes = []
+    for rank, (cluster, questions, theme) in enumerate(clusters):
+        written = None
+        if labeler is not None and rank < labelled:
+            written = labeler(cluster.key_terms, list(dict.fromkeys(questions)))
+        themes.append(replace(theme, label=written[:255]) if written else theme)
+    return themes
 
 
 def _theme(
