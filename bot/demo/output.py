@@ -83,15 +83,11 @@ def _last_mile(console: Console, run: DemoRun) -> None:
     try:
         store = Store(engine)
         one, two = last_mile(run, store, run.week1), last_mile(run, store, run.week2)
+        check = silent_check(store, run.week1, run.digests1)
     finally:
         engine.dispose()
     on_subject = f"{two.warned_on_subject / two.warned:.0%}" if two.warned else "-"
     silent1, silent2 = silent_total(run.digests1), silent_total(run.digests2)
-    engine = make_engine(f"sqlite:///{run.database}")
-    try:
-        check = silent_check(Store(engine), run.week1, run.digests1)
-    finally:
-        engine.dispose()
     console.print(
         f"Last mile, week 1 -> week 2: confident-but-wrong answers (flagged after showing "
         f"'Grounded') [bold]{one.confident_wrong} -> {two.confident_wrong}[/]; answers that "

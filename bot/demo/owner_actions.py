@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.demo.world import DemoWorld
+from bot.digest.model import answer_ids_from
 from bot.vocabulary import ActionId
 
 Json = dict[str, Any]
@@ -131,8 +132,8 @@ def propose_answers(
         button = block.get("accessory") or {}
         if button.get("action_id") != ActionId.PROPOSE_ANSWER:
             continue
-        first = str(button.get("value") or "").split("-")[0]
-        topic = topic_of.get(int(first)) if first.isdigit() else None
+        ids = answer_ids_from(button.get("value"))
+        topic = topic_of.get(ids[0]) if ids else None
         if topic is None or topic not in answers or topic in answered:
             continue
         action = {"type": "button", "block_id": block.get("block_id"), **button}

@@ -12,7 +12,7 @@ from bot.demo.digests import PostedDigest
 from bot.demo.run import AskRecord, DemoRun
 from bot.digest import render_markdown
 from bot.digest.silent import silent_answers
-from bot.vocabulary import OWNER_ANSWER_SOURCE, SilentReason
+from bot.vocabulary import OWNER_ANSWER_SOURCE
 from storage import Store
 
 FLAGS = ("down", "correction", "report")
@@ -173,7 +173,7 @@ def silent_check(
     listed = {
         s.seen.answer_id
         for s in silent_answers(store.answers_seen_between(period.start, period.end))
-        if s.reason != SilentReason.DISAGREE
+        if s.listed
     }
     found = wrong = missed = 0
     for record in records:

@@ -36,7 +36,7 @@ from bot.demo.people import (
     rephrased,
 )
 from bot.demo.topics import TOPICS, UNCOVERED
-from bot.demo.world import SIGNING_SECRET, DemoWorld
+from bot.demo.world import SIGNING_SECRET, Answered, DemoWorld
 from bot.digest.fix_tally import fix_tally
 from bot.digest.period import Period
 from bot.runtime import build_runtime
@@ -45,8 +45,8 @@ from bot.settings import Settings
 
 WEEK1 = datetime(2026, 3, 2, tzinfo=UTC)  # a Monday
 DIGEST_AT = timedelta(days=7, hours=9)
-UNCOVERED_ASKS = 8
-BEFORE_FIX_TOPIC = "vacation-days"  # week-1 questions on the subject no page covers (relocation)
+UNCOVERED_ASKS = 8  # week-1 questions on the subject no page covers (relocation)
+BEFORE_FIX_TOPIC = "vacation-days"  # asked on the Monday, before the owners act
 Step = Callable[[str], None]
 
 
@@ -196,9 +196,7 @@ def ask_all(
                 pending.append(replace(ask, text=rephrased(quiet, ask.topic, ask.text)))
             clock.advance(timedelta(minutes=1 if again else 2))
             world.react(asked.employee, answered, reaction)
-            verified = "Verified by" in str(answered.message.get("blocks"))
-            warned = KNOWN_ISSUE_MARK in answered.text
-            records.append(AskRecord(asked, answered.answer_id, reaction.kind, verified, warned))
+            records.append(_record(asked, answered, reaction.kind))
             step(f"week {asked.week}: {asked.text}")
     return records
 
@@ -208,10 +206,14 @@ def ask_before_the_fix(world: DemoWorld, employee: Employee) -> AskRecord:
     before the People team acts on it: the answer carries the known-issue warning."""
     topic = next(t for t in TOPICS if t.key == BEFORE_FIX_TOPIC)
     ask = Ask(world.runtime.clock(), employee, topic, topic.week2[0], 2)
-    answered = world.ask(employee, ask.text)
-    warned = KNOWN_ISSUE_MARK in answered.text
+    return _record(ask, world.ask(employee, ask.text), "none")
+
+
+def _record(ask: Ask, answered: Answered, reaction: str) -> AskRecord:
+    """What became of one question, read from the answer message Slack received."""
     verified = "Verified by" in str(answered.message.get("blocks"))
-    return AskRecord(ask, answered.answer_id, "none", verified, warned)
+    warned = KNOWN_ISSUE_MARK in answered.text
+    return AskRecord(ask, answered.answer_id, reaction, verified, warned)
 
 
 def act_on_digests(

@@ -31,7 +31,7 @@ from bot.digest.themes import (
 )
 from bot.digest.why import theme_why
 from bot.owners import OwnerRouter
-from bot.vocabulary import HandoffStatus, SilentReason
+from bot.vocabulary import HandoffStatus
 from storage import Store
 from storage.models import Owner
 from storage.queries.base import as_utc
@@ -116,8 +116,8 @@ def build_digest(
     routed_silent = silent.now.get(owner.id, [])
     # An unflagged answer that said its sources disagree was honest: its fix is the knowledge
     # (Knowledge to fix, below), not an answer, so it is not in Couldn't answer well.
-    unflagged = [s for s in routed_silent if s.reason != SilentReason.DISAGREE]
-    disagreeing = [s.seen for s in routed_silent if s.reason == SilentReason.DISAGREE]
+    unflagged = [s for s in routed_silent if s.listed]
+    disagreeing = [s.seen for s in routed_silent if not s.listed]
     # After the flagged themes, so their labels come first in the run's label budget.
     silent_groups = silent_themes(unflagged, clusterer, labeler, trace_link)
     visible = [g for g in groups if not _hidden(g, period)]
@@ -151,9 +151,7 @@ def build_digest(
         past_fixes=past_fixes(store, owner.id, period),
         silent=tuple(silent_groups[:TOP_SILENT_THEMES]),
         silent_count=len(unflagged),
-        previous_silent=sum(
-            s.reason != SilentReason.DISAGREE for s in silent.before.get(owner.id, [])
-        ),
+        previous_silent=sum(s.listed for s in silent.before.get(owner.id, [])),
         hidden_silent=max(0, len(silent_groups) - TOP_SILENT_THEMES),
     )
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from bot.digest.knowledge_to_fix import DocumentToFix, PageClaim
-from bot.digest.model import RATE_DEFINITION, Digest, ThemeDigest, permalink
+from bot.digest.model import RATE_DEFINITION, Digest, Example, ThemeDigest, permalink
 from bot.digest.past_fixes import fix_line
 from bot.digest.wording import (
     SILENT_INTRO,
@@ -115,14 +117,21 @@ def _theme(number: int, theme: ThemeDigest) -> list[str]:
         lines.append(f"- Bad answer: “{_md(theme.bad_answer, 200)}”")
     if theme.cited:
         lines.append("- Cited: " + ", ".join(f"`{_code(path)}`" for path in theme.cited))
-    for example in theme.examples:
+    lines += _asked(theme.examples)
+    for fix in theme.corrections:
+        lines.append(f"- Proposed correction: {_md(fix.correction, 300)}")
+    lines.append("")
+    return lines
+
+
+def _asked(examples: Sequence[Example]) -> list[str]:
+    """`- Asked: [question](its Slack message) ([trace](...))`, one line per example."""
+    lines = []
+    for example in examples:
         link = permalink(example.channel_id, example.message_ts) if example.message_ts else ""
         shown = f"[{_md(example.question, 150)}]({link})" if link else _md(example.question, 150)
         trace = f" ([trace]({example.trace_url}))" if example.trace_url else ""
         lines.append(f"- Asked: {shown}{trace}")
-    for fix in theme.corrections:
-        lines.append(f"- Proposed correction: {_md(fix.correction, 300)}")
-    lines.append("")
     return lines
 
 
@@ -138,11 +147,7 @@ def _silent(digest: Digest) -> list[str]:
             f"{_md(silent_reasons_text(theme.reasons))}",
             "",
         ]
-        for example in theme.examples:
-            link = permalink(example.channel_id, example.message_ts) if example.message_ts else ""
-            shown = f"[{_md(example.question, 150)}]({link})" if link else _md(example.question)
-            trace = f" ([trace]({example.trace_url}))" if example.trace_url else ""
-            lines.append(f"- Asked: {shown}{trace}")
+        lines += _asked(theme.examples)
         lines += ["- Fix: *Propose an answer* in Slack serves your answer from then on", ""]
     if digest.hidden_silent:
         lines.append(f"_{themes_text(digest.hidden_silent)} more not shown._")

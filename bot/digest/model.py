@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -106,7 +107,19 @@ class SilentTheme:
     @property
     def propose_value(self) -> str:
         """The "Propose an answer" button's value: the answers its text may be served for."""
-        return "-".join(str(answer_id) for answer_id in self.answer_ids[:PROPOSE_FOR])
+        return answer_ids_value(self.answer_ids[:PROPOSE_FOR])
+
+
+def answer_ids_value(answer_ids: Sequence[int]) -> str:
+    """`12-15-19`: answer ids in a button value or modal metadata (no `:`, which separates)."""
+    return "-".join(str(answer_id) for answer_id in answer_ids)
+
+
+def answer_ids_from(value: object) -> list[int]:
+    """The ids `answer_ids_value` wrote (after the last `:`, so metadata may lead); bad: []."""
+    tail = str(value or "").split(":")[-1]
+    ids = [part for part in tail.replace(",", "-").split("-") if part]
+    return [int(part) for part in ids] if ids and all(p.isdigit() for p in ids) else []
 
 
 @dataclass(frozen=True)

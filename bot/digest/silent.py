@@ -65,6 +65,12 @@ class SilentAnswer:
     seen: AnswerSeen
     reason: SilentReason
 
+    @property
+    def listed(self) -> bool:
+        """Listed under Couldn't answer well; a "sources disagree" answer was honest, and its
+        question goes to Knowledge to fix instead (bot/digest/build.py)."""
+        return self.reason != SilentReason.DISAGREE
+
 
 def says_dont_know(answer: str) -> bool:
     """The answer's opening says it doesn't know (or found nothing)."""

@@ -13,18 +13,13 @@ from __future__ import annotations
 from slack_bolt import Ack
 from slack_sdk import WebClient
 
+from bot.digest.model import answer_ids_from, answer_ids_value
 from bot.vocabulary import ModalBlock
 from handlers.digest.actions import Json
 from handlers.digest.approve import ApproveCorrection
 from handlers.digest.blocks import silent_block_id
 from handlers.digest.message_state import clicked_message, from_metadata
-from handlers.digest.verified_views import (
-    answer_ids_from,
-    answer_ids_value,
-    option_value,
-    propose_modal,
-    submitted_answer,
-)
+from handlers.digest.verified_views import option_value, propose_modal, submitted_answer
 
 GONE = "That answer no longer exists (it may have been deleted under the retention policy)."
 
@@ -44,7 +39,7 @@ class ProposeAnswer(ApproveCorrection):
             return
         answer = self.store.get_answer(answer_ids[0])
         asked = questions[answer_ids[0]]
-        others = list(dict.fromkeys(q for q in questions.values() if q != asked))
+        others = _others(questions, asked)
         view = propose_modal(answer_ids, asked, answer.text if answer else "", others)
         where = clicked_message(body)
         if where is not None:  # the submission updates this digest message
@@ -66,9 +61,7 @@ class ProposeAnswer(ApproveCorrection):
             ack(response_action="errors", errors={ModalBlock.ANSWER: "Write the answer to serve."})
             return
         ack()
-        asked = questions[first]
-        variants = [q for q in dict.fromkeys(questions.values())
-                    if q != asked and option_value(q) in ticked]  # fmt: skip
+        variants = [q for q in _others(questions, questions[first]) if option_value(q) in ticked]
         feedback = self.store.record_owner_answer(first, user_id=user["id"], text=text)
         assert feedback.id is not None
         if not self.serve(client, user, feedback.id, text, variants, owner):
@@ -88,10 +81,10 @@ class ProposeAnswer(ApproveCorrection):
 
     def _questions(self, answer_ids: list[int]) -> dict[int, str]:
         """Each answer's question text (answers that no longer exist are left out)."""
-        found: dict[int, str] = {}
-        for answer_id in answer_ids:
-            answer = self.store.get_answer(answer_id)
-            question = self.store.get_question(answer.question_id) if answer else None
-            if question is not None:
-                found[answer_id] = question.text
-        return found
+        asked = {answer_id: self._question_of(answer_id) for answer_id in answer_ids}
+        return {answer_id: text for answer_id, text in asked.items() if text}
+
+
+def _others(questions: dict[int, str], asked: str) -> list[str]:
+    """The theme's other wordings, each once: what the answer may also be served for."""
+    return list(dict.fromkeys(q for q in questions.values() if q != asked))

@@ -18,6 +18,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.digest.model import answer_ids_value
 from bot.mrkdwn import escape, truncate
 from bot.vocabulary import ActionId, ModalBlock
 from storage.models import VerifiedAnswer
@@ -91,18 +92,6 @@ def submitted_answer(values: dict[str, Any]) -> tuple[str, set[str]]:
     picked = values.get(ModalBlock.VARIANTS, {}).get(ModalBlock.VARIANTS) or {}
     ticked = {str(option["value"]) for option in picked.get("selected_options") or []}
     return str(typed or "").strip(), ticked
-
-
-def answer_ids_value(answer_ids: Sequence[int]) -> str:
-    """`12-15-19`: answer ids in a button value or modal metadata (no `:`, which separates)."""
-    return "-".join(str(answer_id) for answer_id in answer_ids)
-
-
-def answer_ids_from(value: object) -> list[int]:
-    """The ids `answer_ids_value` wrote (after the last `:`, so metadata may lead); bad: []."""
-    tail = str(value or "").split(":")[-1]
-    ids = [part for part in tail.replace(",", "-").split("-") if part]
-    return [int(part) for part in ids] if ids and all(p.isdigit() for p in ids) else []
 
 
 def edit_modal(verified: VerifiedAnswer) -> View:
