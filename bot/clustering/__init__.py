@@ -1,11 +1,13 @@
 """Cluster failures into themes with the number of themes NOT given (docs/clustering.md).
 
-Offline by default (TF-IDF + average cosine linkage); MiniLM with the [semantic] extra.
+Offline always: MiniLM sentence embeddings (in numpy) grouped by average linkage for a weekly
+digest and by Leiden communities above that; TF-IDF when the model is not installed.
 """
 
 from bot.clustering.core import MAX_TEXT_CHARS, cluster_texts
 from bot.clustering.types import ClusterResult, Theme
 from bot.clustering.vectorize import (
+    EMBEDDER_KINDS,
     EmbedderUnavailable,
     TextEmbedder,
     TfidfEmbedder,
@@ -14,6 +16,7 @@ from bot.clustering.vectorize import (
 )
 
 __all__ = [
+    "EMBEDDER_KINDS",
     "MAX_TEXT_CHARS",
     "ClusterResult",
     "EmbedderUnavailable",

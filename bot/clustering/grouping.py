@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import numpy.typing as npt
 
@@ -10,6 +12,7 @@ _ASSIGN_CHUNK = 8_192
 
 Labels = npt.NDArray[np.int64]
 Rows = npt.NDArray[np.float32]
+ExactGrouping = Callable[[Rows], Labels]
 
 
 def average_linkage(rows: Rows, cut: float) -> Labels:
@@ -27,28 +30,35 @@ def average_linkage(rows: Rows, cut: float) -> Labels:
 
 
 def group_rows(
-    rows: Rows, cut: float, *, seed: int = 0, max_exact_rows: int = MAX_EXACT_ROWS
+    rows: Rows,
+    cut: float,
+    *,
+    seed: int = 0,
+    max_exact_rows: int = MAX_EXACT_ROWS,
+    exact: ExactGrouping | None = None,
 ) -> Labels:
     """Cluster L2-normalised rows without an all-pairs matrix over more than `max_exact_rows`.
 
-    Large inputs: cluster a seeded sample exactly, attach every other row to the theme
-    with the highest average similarity if that passes the same cut (the rule average
-    linkage itself uses), and repeat on the rows left over so far-away texts open themes.
+    `exact` groups a set of rows at once (default: average linkage cut at `cut`). Large
+    inputs: group a seeded sample exactly, attach every other row to the theme with the
+    highest average similarity if that passes `cut` (the rule average linkage itself uses),
+    and repeat on the rows left over so far-away texts open themes.
     """
+    grouped = exact if exact is not None else (lambda part: average_linkage(part, cut))
     rng = np.random.default_rng(seed)
     labels = np.full(len(rows), -1, dtype=np.int64)
     remaining = np.arange(len(rows))
     next_label = 0
     while len(remaining) > max_exact_rows:
         sample = np.sort(rng.choice(remaining, max_exact_rows, replace=False))
-        sample_labels = average_linkage(rows[sample], cut)
+        sample_labels = grouped(rows[sample])
         rest = np.setdiff1d(remaining, sample, assume_unique=True)
         best, close = _attach(rows, rest, _mean_rows(rows[sample], sample_labels), cut)
         labels[sample] = sample_labels + next_label
         labels[rest[close]] = best[close] + next_label
         next_label += int(sample_labels.max()) + 1
         remaining = rest[~close]
-    labels[remaining] = average_linkage(rows[remaining], cut) + next_label
+    labels[remaining] = grouped(rows[remaining]) + next_label
     return labels
 
 

@@ -1,4 +1,5 @@
-"""Readable theme labels from distinctive terms (class-based TF-IDF) and central examples."""
+"""Theme descriptions: distinctive terms (class-based TF-IDF, for matching) and a label a person
+reads (the most central question)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,9 @@ import numpy.typing as npt
 from scipy import sparse
 
 KEY_TERMS = 5
-LABEL_TERMS = 3
 EXAMPLES = 3
 _CANDIDATES = 15
-_FALLBACK_CHARS = 60
+LABEL_CHARS = 80
 # Words that are frequent in questions but name no topic.
 _EXTRA_STOP_WORDS = frozenset(
     "hi hello hey thanks thank please just need want know tell help does did doing im ive "
@@ -80,14 +80,30 @@ def _singular(word: str) -> str:
     return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
 
 
-def label_for(terms: Sequence[str], example_text: str) -> str:
-    """Join the top key terms; fall back to a clipped example when a theme has no words."""
-    if terms:
-        return " · ".join(terms[:LABEL_TERMS])
+def label_for(example_text: str) -> str:
+    """A theme's label: its most central question, clipped at a word to read at a glance."""
     text = " ".join(example_text.split())
     if not text:
         return "(empty text)"
-    return text if len(text) <= _FALLBACK_CHARS else text[: _FALLBACK_CHARS - 1] + "…"
+    if len(text) <= LABEL_CHARS:
+        return text
+    clipped = text[: LABEL_CHARS - 1].rsplit(" ", 1)[0] if " " in text[:LABEL_CHARS] else text
+    return clipped[: LABEL_CHARS - 1].rstrip(" ,.;:?!") + "…"
+
+
+def unit_centroids(
+    rows: npt.NDArray[np.float32], labels: npt.NDArray[np.int64]
+) -> npt.NDArray[np.float64]:
+    """The L2-normalised mean row of every theme index."""
+    k = int(labels.max()) + 1 if len(labels) else 0
+    onehot = sparse.csr_matrix(
+        (np.ones(len(labels)), (labels, np.arange(len(labels)))), shape=(k, len(labels))
+    )
+    sums = np.asarray(onehot @ rows.astype(np.float64))
+    centroids: npt.NDArray[np.float64] = sums / np.maximum(
+        np.linalg.norm(sums, axis=1, keepdims=True), 1e-12
+    )
+    return centroids
 
 
 def central_members(
@@ -95,11 +111,7 @@ def central_members(
 ) -> list[list[int]]:
     """Members of every theme ordered by closeness to the theme centroid (ties: input order)."""
     k = int(labels.max()) + 1 if len(labels) else 0
-    onehot = sparse.csr_matrix(
-        (np.ones(len(labels)), (labels, np.arange(len(labels)))), shape=(k, len(labels))
-    )
-    sums = np.asarray(onehot @ rows.astype(np.float64))
-    centroids = sums / np.maximum(np.linalg.norm(sums, axis=1, keepdims=True), 1e-12)
+    centroids = unit_centroids(rows, labels)
     closeness = np.einsum("ij,ij->i", rows.astype(np.float64), centroids[labels])
     # Rounding makes float noise unable to reorder equally central members.
     order = np.lexsort((np.arange(len(labels)), -np.round(closeness, 6), labels))

