@@ -93,7 +93,8 @@ def test_doctor_lists_every_version_and_warns_about_a_misnamed_file(tmp_path: Pa
     assert lines[0] == (
         f"[ok  ] prompts: {_version('answer', OURS)} (yours), "
         f"{packaged['eval_judge'].version} (packaged), {packaged['theme_label'].version} "
-        f"(packaged), {packaged['verified_match'].version} (packaged); 1 from {tmp_path}"
+        f"(packaged), {packaged['theme_merge'].version} (packaged), "
+        f"{packaged['verified_match'].version} (packaged); 1 from {tmp_path}"
     )
     assert (
         lines[1]

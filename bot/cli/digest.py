@@ -83,11 +83,15 @@ def _preview(
     from bot.answering.prompt import load_prompt
     from bot.digest.knowledge_to_fix import knowledge_dates
     from bot.digest.labeling import theme_labeler
+    from bot.digest.merging import merge_reviewer, reviewed
+    from bot.digest.themes import default_clusterer
     from bot.runtime import answerer_from_settings
 
     console = Console()
+    answerer = answerer_from_settings(settings)
     prompt = load_prompt("theme_label", settings.prompts_dir)
-    labeler = theme_labeler(answerer_from_settings(settings), prompt)  # None offline: key terms
+    labeler = theme_labeler(answerer, prompt)  # None offline: the representative question
+    reviewer = merge_reviewer(answerer, load_prompt("theme_merge", settings.prompts_dir))
     owners = _owners(store, owner)
     index = load_folder(settings.knowledge_dir).knowledge
     dates = knowledge_dates(index, settings.stale_after_days)  # stale pages, conflicts
@@ -97,6 +101,7 @@ def _preview(
                 store,
                 o,
                 period,
+                clusterer=reviewed(default_clusterer, reviewer),
                 labeler=labeler,
                 knowledge=dates,
                 trace_link=settings.traces.link,

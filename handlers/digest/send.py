@@ -7,6 +7,7 @@ from slack_sdk import WebClient
 from bot.digest.delivery import Delivery, deliver_all
 from bot.digest.knowledge_to_fix import knowledge_dates
 from bot.digest.labeling import theme_labeler
+from bot.digest.merging import merge_reviewer, reviewed
 from bot.digest.period import Period
 from bot.digest.themes import Clusterer, default_clusterer
 from bot.runtime import Runtime
@@ -23,12 +24,15 @@ def send_digests(
 ) -> list[Delivery]:
     """Post every owner's digest for `period` exactly once (claimed in the database).
 
-    With a model provider, new themes get model-written labels (one labeler per run, so its
-    time budget and give-up-after-a-failure apply to this run only).
+    With a model provider, new themes get model-written labels and borderline theme pairs a
+    model review (one labeler and one reviewer per run, so their budgets and
+    give-up-after-a-failure apply to this run only).
     """
     poster = SlackPoster(client, chart=chart)
+    reviewer = merge_reviewer(runtime.answerer, runtime.prompts["theme_merge"])
     return deliver_all(
-        runtime.store, poster, period, instance_id=runtime.instance_id, clusterer=clusterer,
+        runtime.store, poster, period, instance_id=runtime.instance_id,
+        clusterer=reviewed(clusterer, reviewer),
         labeler=theme_labeler(runtime.answerer, runtime.prompts["theme_label"]),
         knowledge=knowledge_dates(runtime.knowledge, runtime.settings.stale_after_days),
         trace_link=runtime.settings.traces.link,
