@@ -160,7 +160,11 @@ def test_a_healthy_setup_passes_every_check(deployment: tuple[Path, dict[str, Re
     root, reports = deployment
     report = reports["healthy"]
     assert report.returncode == 0, report.stdout
-    assert report.lines[-1] == "0 failed, 0 warning(s), 14 ok"
+    assert report.lines[-1] == "0 failed, 0 warning(s), 15 ok"
+    assert (
+        "[ok  ] themes: grouped by meaning: all-MiniLM-L6-v2 (installed, loaded offline)"
+        in report.lines
+    )
     assert (
         "[ok  ] traces: off (set OTEL_EXPORTER_OTLP_ENDPOINT to export answers and feedback as "
         "traces)" in report.lines

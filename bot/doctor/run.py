@@ -13,6 +13,7 @@ from bot.doctor.knowledge import check_knowledge
 from bot.doctor.prompts import check_prompts
 from bot.doctor.provider import PROVIDER_TIMEOUT_S, check_provider
 from bot.doctor.report import Check, fail, guarded, unexpected
+from bot.doctor.themes import check_themes
 from bot.doctor.traces import check_traces
 from bot.doctor.workspace import check_messaging_experience, check_workspace_file
 from bot.settings import Settings
@@ -77,6 +78,7 @@ def run_checks(
         *_unless(reading, "prompts", PROMPTS, lambda: check_prompts(settings)),
         *owners,
         *_unless(reading, "digest", SCHEDULE, schedule),
+        *guarded("themes", lambda: [check_themes()]),
         *_unless(reading, "traces", TRACES, lambda: [check_traces(settings.traces, 5.0)]),
     ]
 
