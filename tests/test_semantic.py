@@ -71,3 +71,25 @@ def test_construction_loads_nothing_and_embed_names_a_missing_model(tmp_path: Pa
     assert lazy.default_cut == DEFAULT_CUT
     with pytest.raises(FileNotFoundError, match="no-model"):
         lazy.embed(["hello"])
+
+
+def test_past_the_model_budget_texts_borrow_the_row_of_their_nearest_sampled_text() -> None:
+    """Distinct texts past `max_model_texts` are placed by words, each on a sampled text's row."""
+    subjects = {
+        "password": ["reset my password", "reset my password please"],
+        "vpn": ["the vpn is down", "the vpn is down today"],
+        "printer": ["printer paper jam", "printer paper jammed again"],
+    }
+    texts = [text for wordings in subjects.values() for text in wordings]
+    subject_of = {text: name for name, wordings in subjects.items() for text in wordings}
+    budgeted = MiniLMEmbedder(max_model_texts=4).embed(texts + texts[:2])  # repeats are free
+    own = MiniLMEmbedder().embed(texts)
+    sources = [int(np.argmax(own @ row)) for row in budgeted[: len(texts)]]
+    for row, source in zip(budgeted, sources, strict=False):
+        np.testing.assert_allclose(row, own[source], atol=1e-5)  # a model row, whole
+    sampled = {texts[s] for s in sources}
+    assert len(sampled) == 4
+    for text, source in zip(texts, sources, strict=True):
+        if any(subject_of[s] == subject_of[text] for s in sampled):
+            assert subject_of[texts[source]] == subject_of[text], (text, texts[source])
+    np.testing.assert_allclose(budgeted[6:], budgeted[:2], atol=1e-6)

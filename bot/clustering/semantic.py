@@ -31,7 +31,7 @@ DIMENSIONS = 384
 # Tuned on BANKING77 train samples only (docs/clustering.md): up to SMALL_ROWS texts (a weekly
 # digest) average linkage on centred rows keeps rare subjects apart best; above, Leiden.
 SMALL_ROWS = 500
-MAX_MODEL_TEXTS = 8_000
+MAX_MODEL_TEXTS = 5_000
 _NEAREST_CHUNK = 4_096
 DEFAULT_CUT = 0.6
 ATTACH_CUT = 0.8
