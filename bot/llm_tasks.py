@@ -12,12 +12,16 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from bot.answering.deadline import stream_with_deadline
 from bot.answering.prompt import Prompt
 from bot.answering.types import Answerer, AnswerRequest, Clock, Passage
 
 log = logging.getLogger(__name__)
+
+MIN_CALL_S = 1.0
+"""A call with less time left than this is not started: the run's budget is spent."""
 
 
 def task_request(prompt: Prompt, text: str, items: Sequence[tuple[str, str]] = ()) -> AnswerRequest:
@@ -49,3 +53,34 @@ def complete(
         return None
     reply = "".join(parts).strip()
     return reply or None
+
+
+@dataclass
+class RunBudget:
+    """One run's time for an optional task: each call's deadline, and giving up for the run.
+
+    The budget starts at the first call. `give_up()` (after an error or a timeout) or a spent
+    budget makes every later `next_timeout()` None, so a failing provider costs one deadline.
+    """
+
+    timeout_s: float
+    budget_s: float
+    clock: Clock = time.monotonic
+    gave_up: bool = False
+    _ends_at: float | None = None
+
+    def next_timeout(self) -> float | None:
+        """The next call's deadline in seconds, or None: don't call."""
+        if self.gave_up:
+            return None
+        if self._ends_at is None:
+            self._ends_at = self.clock() + self.budget_s
+        timeout = min(self.timeout_s, self._ends_at - self.clock())
+        if timeout < MIN_CALL_S:
+            self.gave_up = True
+            return None
+        return timeout
+
+    def give_up(self) -> None:
+        """No more calls this run."""
+        self.gave_up = True

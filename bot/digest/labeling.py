@@ -15,14 +15,13 @@ from collections.abc import Sequence
 
 from bot.answering.prompt import Prompt, load_prompt
 from bot.answering.types import Answerer, Clock
-from bot.llm_tasks import complete
+from bot.llm_tasks import RunBudget, complete
 
 MAX_LABEL_CHARS = 80
 MAX_EXAMPLES = 8
 MAX_EXAMPLE_CHARS = 500
 LABEL_TIMEOUT_S = 15.0
 LABEL_BUDGET_S = 120.0
-MIN_CALL_S = 1.0
 TASK = "Write the label for the theme described in the context."
 _PREFIX = re.compile(r"^(?:theme\s+)?label\s*:\s*", re.IGNORECASE)
 _WRAPPERS = "\"'`*_#“”‘’ "
@@ -55,28 +54,25 @@ class ThemeLabeler:
     ) -> None:
         self.answerer = answerer
         self.prompt = prompt or load_prompt("theme_label")
-        self.timeout_s = timeout_s
-        self.budget_s = budget_s
         self.clock = clock
-        self._ends_at: float | None = None
-        self.gave_up = False
+        self.budget = RunBudget(timeout_s, budget_s, clock)
+
+    @property
+    def gave_up(self) -> bool:
+        """True once an error, a timeout or the spent budget turned labelling off for the run."""
+        return self.budget.gave_up
 
     def __call__(self, key_terms: Sequence[str], examples: Sequence[str]) -> str | None:
         """A model-written label, or None (the caller keeps the key-term label)."""
-        if self.gave_up:
-            return None
-        if self._ends_at is None:
-            self._ends_at = self.clock() + self.budget_s
-        timeout = min(self.timeout_s, self._ends_at - self.clock())
-        if timeout < MIN_CALL_S:
-            self.gave_up = True
+        timeout = self.budget.next_timeout()
+        if timeout is None:
             return None
         items = label_items(key_terms, examples)
         reply = complete(
             self.answerer, self.prompt, TASK, timeout_s=timeout, items=items, clock=self.clock
         )
         if reply is None:
-            self.gave_up = True  # the provider is failing: don't make every theme wait for it
+            self.budget.give_up()  # the provider is failing: don't make every theme wait for it
             return None
         return clean_label(reply)
 

@@ -22,7 +22,7 @@ from bot.answering.prompt import Prompt, load_prompt
 from bot.answering.types import Answerer, Clock
 from bot.clustering.types import ClusterResult, Theme
 from bot.digest.themes import Clusterer, Clusters
-from bot.llm_tasks import complete
+from bot.llm_tasks import RunBudget, complete
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +32,6 @@ EXAMPLES_PER_GROUP = 5
 MAX_EXAMPLE_CHARS = 300
 CALL_TIMEOUT_S = 15.0
 BUDGET_S = 60.0
-MIN_CALL_S = 1.0
 TASK = "Do group A and group B ask about the same subject? Reply SAME or DIFFERENT."
 _VERDICT = re.compile(r"^\W*(same|different)\b", re.IGNORECASE)
 
@@ -49,18 +48,19 @@ class MergeReviewer:
     clock: Clock = time.monotonic
     calls: int = 0
     merged: int = 0
-    gave_up: bool = False
-    _ends_at: float | None = None
+    _budget: RunBudget | None = None
+
+    @property
+    def gave_up(self) -> bool:
+        """True once an error, a timeout or the spent budget turned the review off."""
+        return self._budget is not None and self._budget.gave_up
 
     def same_subject(self, first: Sequence[str], second: Sequence[str]) -> bool | None:
         """True/False as the model says; None when the budget is spent or the model failed."""
-        if self.gave_up or self.calls >= self.max_pairs:
-            return None
-        if self._ends_at is None:
-            self._ends_at = self.clock() + self.budget_s
-        timeout = min(self.timeout_s, self._ends_at - self.clock())
-        if timeout < MIN_CALL_S:
-            self.gave_up = True
+        if self._budget is None:  # made at the first call, from the limits as set by then
+            self._budget = RunBudget(self.timeout_s, self.budget_s, self.clock)
+        timeout = self._budget.next_timeout() if self.calls < self.max_pairs else None
+        if timeout is None:
             return None
         self.calls += 1
         items = _group_items("group A question", first) + _group_items("group B question", second)
@@ -68,7 +68,7 @@ class MergeReviewer:
             self.answerer, self.prompt, TASK, timeout_s=timeout, items=items, clock=self.clock
         )
         if reply is None:
-            self.gave_up = True  # failing or slow: the rest of the run keeps the clustering
+            self._budget.give_up()  # failing or slow: the rest of the run keeps the clustering
             return None
         verdict = _VERDICT.match(reply)
         if verdict is None:
