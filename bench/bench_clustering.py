@@ -255,12 +255,59 @@ def in_subprocess(*job: str) -> dict[str, float] | None:
     return numbers
 
 
+def run_review() -> dict[str, float]:
+    """The model review's ceiling: the default, then the review with a perfect judge (the true
+    intents answer SAME or DIFFERENT), within the product's budget, on BANKING77 test and on
+    its long-tail samples. No real model is called."""
+    from bot.answering.offline import OfflineAnswerer
+    from bot.answering.prompt import load_prompt
+    from bot.clustering import ClusterResult
+    from bot.digest.theme_review import ThemeReviewer, reviewed
+
+    texts, truth = load(("test.csv",))
+    intent = {text[:300]: label for text, label in zip(texts, truth, strict=True)}
+
+    class PerfectJudge(ThemeReviewer):
+        def same_subject(self, first: Sequence[str], second: Sequence[str]) -> bool | None:
+            if self.calls >= self.max_pairs:
+                return None
+            self.calls += 1
+            majority = [Counter(intent[q[:300]] for q in group).most_common(1)[0][0]
+                        for group in (first, second)]  # fmt: skip
+            return majority[0] == majority[1]
+
+    def judged(sample: list[str]) -> tuple[Labels, Labels, int]:
+        judge = PerfectJudge(OfflineAnswerer(), load_prompt("theme_review"))
+        plain = clusterer("default")(sample).labels
+        after = reviewed(clusterer("default"), judge)(sample)
+        assert isinstance(after, ClusterResult)
+        return plain, after.labels, judge.calls
+
+    numbers: dict[str, float] = {}
+    plain, after, calls = judged(texts)
+    for name, labels in (("test_plain", plain), ("test_review", after)):
+        numbers.update({f"{name}_{key}": value for key, value in quality(truth, labels).items()})
+    numbers["test_calls"] = calls
+    tails: dict[str, list[float]] = {"tail_plain": [], "tail_review": [], "tail_calls": []}
+    for seed in range(LONG_TAIL_RUNS):
+        rows = long_tail_sample(truth, seed)
+        sample_truth = [truth[i] for i in rows]
+        plain, after, calls = judged([texts[i] for i in rows])
+        tails["tail_plain"].append(quality(sample_truth, plain)["ari"])
+        tails["tail_review"].append(quality(sample_truth, after)["ari"])
+        tails["tail_calls"].append(calls)
+    numbers.update({key: float(np.mean(values)) for key, values in tails.items()})
+    return numbers
+
+
 def run_job(job: list[str]) -> dict[str, float]:
-    """size METHOD N | longtail METHOD | weeks METHOD."""
+    """size METHOD N | longtail METHOD | weeks METHOD | review."""
     if job[0] == "size":
         return run_size(job[1], int(job[2]))
     if job[0] == "longtail":
         return run_long_tail(job[1])
+    if job[0] == "review":
+        return run_review()
     return run_two_weeks(job[1])
 
 
@@ -328,6 +375,22 @@ def main() -> None:
                 f"({pct(weeks['kept'] / weeks['recurring'])}%) "
                 f"| {weeks['new_continued']:.0f}/{weeks['new']:.0f} |"
             )
+    review = in_subprocess("review")
+    if review is not None:
+        print("\n## The model review's ceiling: a perfect judge, the product's budget (30 calls)")
+        print("| data | default ARI | after the review | NMI before -> after | k | calls |")
+        print("|---|---|---|---|---|---|")
+        print(
+            f"| BANKING77 test | {pct(review['test_plain_ari'])} "
+            f"| {pct(review['test_review_ari'])} "
+            f"| {pct(review['test_plain_nmi'])} -> {pct(review['test_review_nmi'])} "
+            f"| {review['test_plain_k']:.0f} -> {review['test_review_k']:.0f} "
+            f"| {review['test_calls']:.0f} |"
+        )
+        print(
+            f"| long-tail samples (mean of {LONG_TAIL_RUNS}) | {pct(review['tail_plain'])} "
+            f"| {pct(review['tail_review'])} | - | - | {review['tail_calls']:.1f} |"
+        )
 
 
 if __name__ == "__main__":

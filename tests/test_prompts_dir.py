@@ -93,7 +93,7 @@ def test_doctor_lists_every_version_and_warns_about_a_misnamed_file(tmp_path: Pa
     assert lines[0] == (
         f"[ok  ] prompts: {_version('answer', OURS)} (yours), "
         f"{packaged['eval_judge'].version} (packaged), {packaged['theme_label'].version} "
-        f"(packaged), {packaged['theme_merge'].version} (packaged), "
+        f"(packaged), {packaged['theme_review'].version} (packaged), "
         f"{packaged['verified_match'].version} (packaged); 1 from {tmp_path}"
     )
     assert (

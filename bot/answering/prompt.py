@@ -13,7 +13,7 @@ from importlib import resources
 from pathlib import Path
 
 PROMPT_PACKAGE = "bot.prompts"
-PROMPT_NAMES = ("answer", "eval_judge", "theme_label", "theme_merge", "verified_match")
+PROMPT_NAMES = ("answer", "eval_judge", "theme_label", "theme_review", "verified_match")
 """Every prompt lastmile uses; a file of another name in LASTMILE_PROMPTS_DIR is not read."""
 PACKAGED = "packaged"
 

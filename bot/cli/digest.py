@@ -83,7 +83,7 @@ def _preview(
     from bot.answering.prompt import load_prompt
     from bot.digest.knowledge_to_fix import knowledge_dates
     from bot.digest.labeling import theme_labeler
-    from bot.digest.merging import merge_reviewer, reviewed
+    from bot.digest.theme_review import reviewed, theme_reviewer
     from bot.digest.themes import default_clusterer
     from bot.runtime import answerer_from_settings
 
@@ -91,7 +91,7 @@ def _preview(
     answerer = answerer_from_settings(settings)
     prompt = load_prompt("theme_label", settings.prompts_dir)
     labeler = theme_labeler(answerer, prompt)  # None offline: the representative question
-    reviewer = merge_reviewer(answerer, load_prompt("theme_merge", settings.prompts_dir))
+    reviewer = theme_reviewer(answerer, load_prompt("theme_review", settings.prompts_dir))
     owners = _owners(store, owner)
     index = load_folder(settings.knowledge_dir).knowledge
     dates = knowledge_dates(index, settings.stale_after_days)  # stale pages, conflicts

@@ -92,6 +92,7 @@ def _describe(
     terms = key_terms_per_theme(texts, labels)
     members = central_members(rows, labels)
     centroids = unit_centroids(rows, labels) if with_centroids else None
+    cohesion = _cohesion(rows, labels, centroids) if centroids is not None else None
     themes = []
     for index, (theme_terms, ordered) in enumerate(zip(terms, members, strict=True)):
         themes.append(
@@ -103,6 +104,18 @@ def _describe(
                 member_indices=tuple(sorted(ordered)),
                 examples=tuple(ordered[:EXAMPLES]),
                 centroid=() if centroids is None else tuple(centroids[index].tolist()),
+                cohesion=1.0 if cohesion is None else round(float(cohesion[index]), 6),
             )
         )
     return themes
+
+
+def _cohesion(
+    rows: npt.NDArray[np.float32], labels: npt.NDArray[np.int64], centroids: npt.NDArray[np.float64]
+) -> npt.NDArray[np.float64]:
+    """Mean cosine of each theme's members to its unit centroid."""
+    closeness = np.einsum("ij,ij->i", rows.astype(np.float64), centroids[labels])
+    totals = np.bincount(labels, weights=closeness, minlength=len(centroids))
+    counts = np.maximum(np.bincount(labels, minlength=len(centroids)), 1)
+    cohesion: npt.NDArray[np.float64] = totals / counts
+    return cohesion

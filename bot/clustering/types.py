@@ -16,6 +16,7 @@ class Theme:
     member_indices: tuple[int, ...]
     examples: tuple[int, ...]
     centroid: tuple[float, ...] = ()  # unit mean embedding, when the space is stable (`space`)
+    cohesion: float = 1.0  # mean cosine of the members to the centroid: low = maybe two subjects
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,8 @@ from slack_sdk import WebClient
 from bot.digest.delivery import Delivery, deliver_all
 from bot.digest.knowledge_to_fix import knowledge_dates
 from bot.digest.labeling import theme_labeler
-from bot.digest.merging import merge_reviewer, reviewed
 from bot.digest.period import Period
+from bot.digest.theme_review import reviewed, theme_reviewer
 from bot.digest.themes import Clusterer, default_clusterer
 from bot.runtime import Runtime
 from handlers.digest.poster import SlackPoster
@@ -29,7 +29,7 @@ def send_digests(
     give-up-after-a-failure apply to this run only).
     """
     poster = SlackPoster(client, chart=chart)
-    reviewer = merge_reviewer(runtime.answerer, runtime.prompts["theme_merge"])
+    reviewer = theme_reviewer(runtime.answerer, runtime.prompts["theme_review"])
     return deliver_all(
         runtime.store, poster, period, instance_id=runtime.instance_id,
         clusterer=reviewed(clusterer, reviewer),

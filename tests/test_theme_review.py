@@ -1,8 +1,9 @@
 """The model's review of borderline themes, through the real SDKs against the fake LLM servers.
 
-A subject the clustering split in two is joined when the model says SAME; pairs it calls
-DIFFERENT, pairs that are not borderline, and everything once the budget is spent or the model
-fails stay as clustered. Offline there is no review at all.
+A subject the clustering split in two is joined when the model says SAME, and a loose theme of
+two subjects is cut in two when it says DIFFERENT; pairs it calls DIFFERENT, pairs that are not
+borderline, and everything once the budget is spent or the model fails stay as clustered.
+Offline there is no review at all.
 """
 
 from __future__ import annotations
@@ -22,9 +23,15 @@ from bot.answering.offline import OfflineAnswerer
 from bot.answering.openai_provider import OpenAIAnswerer
 from bot.answering.prompt import load_prompt
 from bot.clock import ManualClock
-from bot.clustering import ClusterResult, cluster_texts
+from bot.clustering import ClusterResult, cluster_texts, make_embedder
 from bot.digest import build_digest, parse_week
-from bot.digest.merging import MergeReviewer, borderline_pairs, merge_reviewer, reviewed
+from bot.digest.theme_review import (
+    SPLIT_BELOW,
+    ThemeReviewer,
+    borderline_pairs,
+    reviewed,
+    theme_reviewer,
+)
 from bot.digest.themes import Clusters, default_clusterer
 from storage import Store
 from tests.fakes.anthropic_server import FakeAnthropicServer
@@ -63,9 +70,11 @@ def group_questions(request: RecordedRequest, group: str) -> list[str]:
 
 
 def same_when_both_about_vacation(request: RecordedRequest) -> Reply:
-    """The judge: SAME when both groups' questions are about time off, else DIFFERENT."""
+    """The judge: SAME when both groups are about time off, or both about one laptop part."""
     groups = [" ".join(group_questions(request, g)) for g in "AB"]
-    both = all(any(w in part for w in TIME_OFF) for part in groups)
+    both = all(any(w in part for w in TIME_OFF) for part in groups) or any(
+        all(part_word in group for group in groups) for part_word in ("battery", "screen")
+    )
     return Reply(chunks=("SAME" if both else "DIFFERENT",))
 
 
@@ -75,9 +84,9 @@ def judge() -> Iterator[FakeAnthropicServer]:
         yield server
 
 
-def reviewer_for(server: FakeAnthropicServer, **limits: float) -> MergeReviewer:
+def reviewer_for(server: FakeAnthropicServer, **limits: float) -> ThemeReviewer:
     client = anthropic.Anthropic(api_key="test", base_url=server.base_url, max_retries=0)
-    reviewer = merge_reviewer(AnthropicAnswerer(client, model="claude-test"))
+    reviewer = theme_reviewer(AnthropicAnswerer(client, model="claude-test"))
     assert reviewer is not None
     for name, value in limits.items():
         setattr(reviewer, name, value)
@@ -167,14 +176,14 @@ def test_an_unreadable_verdict_keeps_the_pair_apart(judge: FakeAnthropicServer) 
 def test_the_openai_sdk_path_joins_the_same_way() -> None:
     with FakeOpenAIServer(chooser=same_when_both_about_vacation) as server:
         client = openai.OpenAI(api_key="test", base_url=server.base_url, max_retries=0)
-        reviewer = merge_reviewer(OpenAIAnswerer(client, model="gpt-test"))
+        reviewer = theme_reviewer(OpenAIAnswerer(client, model="gpt-test"))
         assert reviewer is not None
         result = reviewed(default_clusterer, reviewer)(QUESTIONS)
     assert set(VACATION_SPLIT) in themes_of(result, QUESTIONS)
 
 
 def test_offline_there_is_no_review() -> None:
-    assert merge_reviewer(OfflineAnswerer()) is None
+    assert theme_reviewer(OfflineAnswerer()) is None
     assert reviewed(default_clusterer, None) is default_clusterer
 
 
@@ -190,4 +199,48 @@ def test_the_digest_shows_one_vacation_theme_after_the_review(
     )  # fmt: skip
     counts = sorted(theme.count for theme in digest.themes)
     assert counts[-1] == len(VACATION_SPLIT)
-    assert load_prompt("theme_merge").version.startswith("theme_merge@")
+    assert load_prompt("theme_review").version.startswith("theme_review@")
+
+
+BATTERY = [
+    "laptop battery drains fast",
+    "laptop battery will not charge",
+    "laptop battery is swollen",
+]
+SCREEN = ["laptop screen flickers", "laptop screen is cracked", "laptop screen too dim"]
+
+
+def one_theme_of_two_subjects() -> tuple[ClusterResult, list[str]]:
+    """A clustering that put battery and screen questions in one theme (as a looser cut would)."""
+    from bot.clustering.split import theme_of
+
+    texts = BATTERY + SCREEN
+    rows = make_embedder("semantic").embed(texts)
+    joined = theme_of(cluster_texts(texts).themes[0], list(range(len(texts))), rows, texts)
+    return ClusterResult([0] * len(texts), [joined], "all-MiniLM-L6-v2"), texts
+
+
+def test_a_theme_of_two_subjects_is_split_when_the_model_says_different(
+    judge: FakeAnthropicServer,
+) -> None:
+    given, texts = one_theme_of_two_subjects()
+    assert given.themes[0].cohesion < SPLIT_BELOW  # loose enough to be reviewed
+    reviewer = reviewer_for(judge)
+    result = reviewed(lambda _: given, reviewer)(texts)
+    assert {frozenset(t) for t in themes_of(result, texts)} == {
+        frozenset(BATTERY),
+        frozenset(SCREEN),
+    }
+    assert reviewer.split == 1 and reviewer.merged == 0
+    assert len(judge.requests) == 1  # the halves, once: not asked again as a pair to join
+    assert isinstance(result, ClusterResult)
+    assert {t.label for t in result.themes} <= set(texts)
+    assert result.labels == [0 if t in result.themes[0].member_indices else 1 for t in range(6)]
+
+
+def test_a_theme_the_model_calls_one_subject_stays_whole(judge: FakeAnthropicServer) -> None:
+    given, texts = one_theme_of_two_subjects()
+    judge.reply_with("SAME")
+    reviewer = reviewer_for(judge)
+    result = reviewed(lambda _: given, reviewer)(texts)
+    assert themes_of(result, texts) == [set(texts)] and reviewer.split == 0

@@ -1,12 +1,17 @@
-"""With a model key, the model reviews borderline theme pairs and joins those it calls one subject.
+"""With a model key, the model reviews borderline themes: it splits loose ones, joins close pairs.
 
-Clustering sometimes splits one subject in two ("vacation days left" and "carry over vacation").
-After a week's clustering, pairs of themes whose mean embeddings are close but not close enough
-to have merged (cosine >= BORDERLINE) go to the model, closest first, as a few example questions
-each (prompt: `bot/prompts/theme_merge.md`), never every row. It answers SAME or DIFFERENT;
-SAME joins them. A hard budget bounds the cost: at most MAX_PAIRS calls and BUDGET_S seconds
-per run, each call with its own deadline, and the first error or timeout turns the review off
-for the run. Offline, with an HTTP service, or when the model fails, themes stay as clustered.
+Clustering sometimes joins two subjects in one theme, or splits one subject in two ("vacation
+days left" and "carry over vacation"). After a week's clustering the model is asked one question,
+SAME or DIFFERENT, about two groups of at most five example questions each (prompt:
+`bot/prompts/theme_review.md`), never about every row:
+1. Split: the loosest themes (at least SPLIT_MIN_SIZE questions, cohesion below SPLIT_BELOW, at
+   most SPLIT_CANDIDATES, loosest first) are cut in two by 2-means on their embeddings; when the
+   model calls the halves DIFFERENT, they become two themes.
+2. Join: pairs of themes whose centroids are close (cosine >= BORDERLINE), closest first; SAME
+   joins them (transitively). Halves the model just called different are not asked again.
+A hard budget bounds the cost: at most MAX_PAIRS calls and BUDGET_S seconds per run, each call
+with its own deadline, and the first error or timeout turns the review off for the run.
+Offline, with an HTTP service, or when the model fails, themes stay as clustered.
 """
 
 from __future__ import annotations
@@ -28,6 +33,10 @@ log = logging.getLogger(__name__)
 
 BORDERLINE = 0.4
 MAX_PAIRS = 30
+SPLIT_MIN_SIZE = 6
+SPLIT_BELOW = 0.85
+SPLIT_CANDIDATES = 10
+MAX_SPLIT_ROWS = 300  # questions of one theme embedded again to cut it in two
 EXAMPLES_PER_GROUP = 5
 MAX_EXAMPLE_CHARS = 300
 CALL_TIMEOUT_S = 15.0
@@ -37,7 +46,7 @@ _VERDICT = re.compile(r"^\W*(same|different)\b", re.IGNORECASE)
 
 
 @dataclass
-class MergeReviewer:
+class ThemeReviewer:
     """Asks the model about borderline pairs within a budget; counts what it did."""
 
     answerer: Answerer
@@ -48,6 +57,7 @@ class MergeReviewer:
     clock: Clock = time.monotonic
     calls: int = 0
     merged: int = 0
+    split: int = 0
     _budget: RunBudget | None = None
 
     @property
@@ -72,36 +82,85 @@ class MergeReviewer:
             return None
         verdict = _VERDICT.match(reply)
         if verdict is None:
-            log.warning("theme_merge reply was neither SAME nor DIFFERENT; pair kept apart")
+            log.warning("theme_review reply was neither SAME nor DIFFERENT; pair kept apart")
             return False
         return verdict.group(1).lower() == "same"
 
 
-def merge_reviewer(answerer: Answerer, prompt: Prompt | None = None) -> MergeReviewer | None:
+def theme_reviewer(answerer: Answerer, prompt: Prompt | None = None) -> ThemeReviewer | None:
     """A reviewer when answers come from a model (anthropic, openai); None offline or a service."""
     if answerer.grounding != "llm":
         return None
-    return MergeReviewer(answerer, prompt or load_prompt("theme_merge"))
+    return ThemeReviewer(answerer, prompt or load_prompt("theme_review"))
 
 
-def reviewed(clusterer: Clusterer, reviewer: MergeReviewer | None) -> Clusterer:
-    """`clusterer`, then the model's review of borderline pairs (unchanged without a reviewer)."""
+def reviewed(clusterer: Clusterer, reviewer: ThemeReviewer | None) -> Clusterer:
+    """`clusterer`, then the model's review (unchanged without a reviewer)."""
     if reviewer is None:
         return clusterer
 
     def review(texts: Sequence[str]) -> Clusters:
         result = clusterer(texts)
-        if not isinstance(result, ClusterResult):
-            return result
-        return review_pairs(result, texts, reviewer)
+        if not isinstance(result, ClusterResult) or result.space is None:
+            return result  # no stable embedding (the TF-IDF fallback): nothing to review by
+        themes, apart = review_splits(result, texts, reviewer)
+        return review_pairs(
+            ClusterResult(result.labels, themes, result.space), texts, reviewer, apart
+        )
 
     return review
 
 
+def review_splits(
+    result: ClusterResult, texts: Sequence[str], reviewer: ThemeReviewer
+) -> tuple[list[Theme], set[frozenset[int]]]:
+    """The themes after the model's splits, and the pairs of halves it called different."""
+    from bot.clustering import make_embedder
+    from bot.clustering.split import theme_of, two_halves
+
+    themes = list(result.themes)
+    apart: set[frozenset[int]] = set()
+    loose = [t for t in themes if t.size >= SPLIT_MIN_SIZE and t.cohesion < SPLIT_BELOW]
+    candidates = sorted(loose, key=lambda t: (t.cohesion, t.index))[:SPLIT_CANDIDATES]
+    if not candidates:
+        return themes, apart
+    embedder = make_embedder("semantic")
+    for theme in candidates:
+        members = list(theme.member_indices)[:MAX_SPLIT_ROWS]
+        rows = embedder.embed([texts[i] for i in members])
+        halves = two_halves(rows)
+        if halves is None:
+            continue
+        parts = [
+            theme_of(theme, [m for m, h in zip(members, halves, strict=True) if h == half],
+                     rows[halves == half], texts)
+            for half in (0, 1)
+        ]  # fmt: skip
+        verdict = reviewer.same_subject(*(_examples(part, texts) for part in parts))
+        if verdict is None:
+            break
+        if not verdict:
+            rest = set(theme.member_indices) - set(members)  # past MAX_SPLIT_ROWS: first half
+            kept = tuple(sorted({*parts[0].member_indices, *rest}))
+            first = replace(parts[0], member_indices=kept, size=len(kept))
+            position = themes.index(theme)
+            themes[position] = first
+            themes.append(replace(parts[1], index=len(themes)))
+            apart.add(frozenset((position, len(themes) - 1)))
+            reviewer.split += 1
+    return themes, apart
+
+
 def review_pairs(
-    result: ClusterResult, texts: Sequence[str], reviewer: MergeReviewer
+    result: ClusterResult,
+    texts: Sequence[str],
+    reviewer: ThemeReviewer,
+    apart: set[frozenset[int]] | None = None,
 ) -> ClusterResult:
-    """Join the borderline pairs the model calls one subject (transitively)."""
+    """Join the borderline pairs the model calls one subject (transitively); renumber by size.
+
+    `apart`: pairs of positions in `result.themes` already called different.
+    """
     parent = list(range(len(result.themes)))
 
     def root(index: int) -> int:
@@ -111,7 +170,7 @@ def review_pairs(
         return index
 
     for first, second in borderline_pairs(result.themes):
-        if root(first) == root(second):
+        if root(first) == root(second) or frozenset((first, second)) in (apart or set()):
             continue
         verdict = reviewer.same_subject(
             _examples(result.themes[first], texts), _examples(result.themes[second], texts)
@@ -124,8 +183,6 @@ def review_pairs(
     groups: dict[int, list[Theme]] = {}
     for index, theme in enumerate(result.themes):
         groups.setdefault(root(index), []).append(theme)
-    if len(groups) == len(result.themes):
-        return result
     return _rebuilt(result, [_joined(themes) for themes in groups.values()])
 
 
