@@ -11,6 +11,7 @@ from bot.clustering.grouping import MAX_EXACT_ROWS, group_rows
 from bot.clustering.labels import (
     EXAMPLES,
     central_members,
+    cohesion_per_theme,
     key_terms_per_theme,
     label_for,
     unit_centroids,
@@ -92,7 +93,7 @@ def _describe(
     terms = key_terms_per_theme(texts, labels)
     members = central_members(rows, labels)
     centroids = unit_centroids(rows, labels) if with_centroids else None
-    cohesion = _cohesion(rows, labels, centroids) if centroids is not None else None
+    cohesion = cohesion_per_theme(rows, labels, centroids) if centroids is not None else None
     themes = []
     for index, (theme_terms, ordered) in enumerate(zip(terms, members, strict=True)):
         themes.append(
@@ -108,14 +109,3 @@ def _describe(
             )
         )
     return themes
-
-
-def _cohesion(
-    rows: npt.NDArray[np.float32], labels: npt.NDArray[np.int64], centroids: npt.NDArray[np.float64]
-) -> npt.NDArray[np.float64]:
-    """Mean cosine of each theme's members to its unit centroid."""
-    closeness = np.einsum("ij,ij->i", rows.astype(np.float64), centroids[labels])
-    totals = np.bincount(labels, weights=closeness, minlength=len(centroids))
-    counts = np.maximum(np.bincount(labels, minlength=len(centroids)), 1)
-    cohesion: npt.NDArray[np.float64] = totals / counts
-    return cohesion

@@ -106,6 +106,17 @@ def unit_centroids(
     return centroids
 
 
+def cohesion_per_theme(
+    rows: npt.NDArray[np.float32], labels: npt.NDArray[np.int64], centroids: npt.NDArray[np.float64]
+) -> npt.NDArray[np.float64]:
+    """Mean cosine of each theme's members to its unit centroid."""
+    closeness = np.einsum("ij,ij->i", rows.astype(np.float64), centroids[labels])
+    totals = np.bincount(labels, weights=closeness, minlength=len(centroids))
+    counts = np.maximum(np.bincount(labels, minlength=len(centroids)), 1)
+    cohesion: npt.NDArray[np.float64] = totals / counts
+    return cohesion
+
+
 def central_members(
     rows: npt.NDArray[np.float32], labels: npt.NDArray[np.int64]
 ) -> list[list[int]]:

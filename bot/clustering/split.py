@@ -7,7 +7,13 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
-from bot.clustering.labels import EXAMPLES, label_for
+from bot.clustering.labels import (
+    EXAMPLES,
+    central_members,
+    cohesion_per_theme,
+    label_for,
+    unit_centroids,
+)
 from bot.clustering.types import Theme
 
 MIN_HALF = 2
@@ -32,10 +38,9 @@ def theme_of(
     It keeps the parent's key terms (matching by words is only the fallback); its label,
     examples, centroid and cohesion are its own.
     """
-    total = rows.astype(np.float64).sum(axis=0)
-    centroid = total / max(float(np.linalg.norm(total)), 1e-12)
-    closeness = rows.astype(np.float64) @ centroid
-    order = [members[i] for i in np.lexsort((np.arange(len(members)), -np.round(closeness, 6)))]
+    one_theme = np.zeros(len(members), dtype=np.int64)
+    centroids = unit_centroids(rows, one_theme)
+    order = [members[i] for i in central_members(rows, one_theme)[0]]
     return Theme(
         index=parent.index,
         size=len(members),
@@ -43,6 +48,6 @@ def theme_of(
         key_terms=parent.key_terms,
         member_indices=tuple(sorted(members)),
         examples=tuple(order[:EXAMPLES]),
-        centroid=tuple(centroid.tolist()),
-        cohesion=round(float(closeness.mean()), 6),
+        centroid=tuple(centroids[0].tolist()),
+        cohesion=round(float(cohesion_per_theme(rows, one_theme, centroids)[0]), 6),
     )

@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 from bot.answering.prompt import Prompt, load_prompt
 from bot.answering.types import Answerer, Clock
 from bot.clustering.types import ClusterResult, Theme
-from bot.digest.themes import Clusterer, Clusters
+from bot.digest.themes import Clusterer, Clusters, cosine
 from bot.llm_tasks import RunBudget, complete
 
 log = logging.getLogger(__name__)
@@ -193,9 +193,9 @@ def borderline_pairs(themes: Sequence[Theme]) -> list[tuple[int, int]]:
         for j in range(i + 1, len(themes)):
             second = themes[j]
             if first.centroid and len(first.centroid) == len(second.centroid):
-                cosine = sum(a * b for a, b in zip(first.centroid, second.centroid, strict=True))
-                if cosine >= BORDERLINE:
-                    scored.append((-cosine, i, j))
+                similar = cosine(first.centroid, second.centroid)
+                if similar >= BORDERLINE:
+                    scored.append((-similar, i, j))
     return [(i, j) for _, i, j in sorted(scored)]
 
 

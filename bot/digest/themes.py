@@ -91,11 +91,12 @@ def similarity(theme: Theme, cluster: ClusterTheme, space: str | None = None) ->
     """
     centroid: Sequence[float] = getattr(cluster, "centroid", ())
     if space and theme.centroid and centroid and theme.centroid_model == space:
-        cosine = _cosine(theme.centroid, centroid)
-        return cosine if cosine >= SUBJECT_MATCH else 0.0
+        similar = cosine(theme.centroid, centroid)
+        return similar if similar >= SUBJECT_MATCH else 0.0
     mine, theirs = set(theme.key_terms), set(cluster.key_terms)
     overlap = len(mine & theirs) / min(len(mine), len(theirs)) if mine and theirs else 0.0
-    label = fuzz.token_set_ratio(matching_label(theme).lower(), _terms_label(cluster).lower())
+    theirs_label = _terms_label(cluster.key_terms, cluster.label)
+    label = fuzz.token_set_ratio(matching_label(theme).lower(), theirs_label.lower())
     if overlap >= TERM_OVERLAP or label >= LABEL_SIMILARITY:
         return max(overlap, label / 100)
     return 0.0
@@ -103,14 +104,15 @@ def similarity(theme: Theme, cluster: ClusterTheme, space: str | None = None) ->
 
 def matching_label(theme: Theme) -> str:
     """The key-term label a theme is matched by; its display label may be model-written."""
-    return " · ".join(theme.key_terms[:LABEL_TERMS]) if theme.key_terms else theme.label
+    return _terms_label(theme.key_terms, theme.label)
 
 
-def _terms_label(cluster: ClusterTheme) -> str:
-    return " · ".join(cluster.key_terms[:LABEL_TERMS]) if cluster.key_terms else cluster.label
+def _terms_label(key_terms: Sequence[str], label: str) -> str:
+    return " · ".join(key_terms[:LABEL_TERMS]) if key_terms else label
 
 
-def _cosine(first: Sequence[float], second: Sequence[float]) -> float:
+def cosine(first: Sequence[float], second: Sequence[float]) -> float:
+    """Cosine of two vectors (0 when their lengths differ or one is zero)."""
     if len(first) != len(second):
         return 0.0
     dot = sum(a * b for a, b in zip(first, second, strict=True))
